@@ -1,0 +1,1 @@
+"""Real technology behind the ports: storage, webhooks, passwords, clock, ids, telemetry."""

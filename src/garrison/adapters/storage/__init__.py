@@ -1,0 +1,1 @@
+"""Storage adapters: in-memory (reference and test fake), SQLite and PostgreSQL."""

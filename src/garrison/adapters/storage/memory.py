@@ -1,0 +1,326 @@
+"""In-memory storage: the reference implementation of every storage port and the unit-test fake.
+
+A unit of work takes the store's lock, works on a copy of the state and swaps it in on commit, so
+uncommitted work is never seen and a failed unit leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from garrison.domain.access import Role
+from garrison.domain.actions import Action, ActionStatus
+from garrison.domain.audit import AuditRecord
+from garrison.domain.cases import Case, CaseStatus, Queue
+from garrison.domain.decisions import Decision
+from garrison.domain.entities import EntityRef
+from garrison.domain.events import Event
+from garrison.domain.ids import (
+    ActionId,
+    CaseId,
+    DecisionId,
+    DeliveryId,
+    EventId,
+    PrincipalId,
+    QueueName,
+)
+from garrison.domain.labels import Label
+from garrison.domain.webhooks import Delivery, DeliveryStatus
+from garrison.services.unit_of_work import (
+    ApiKeyRecord,
+    DuplicateKey,
+    StoredEvent,
+    UserRecord,
+)
+
+
+@dataclass
+class _State:
+    events: dict[EventId, StoredEvent] = field(default_factory=dict)
+    decisions: dict[DecisionId, Decision] = field(default_factory=dict)
+    actions: dict[ActionId, Action] = field(default_factory=dict)
+    cases: dict[CaseId, Case] = field(default_factory=dict)
+    queues: dict[QueueName, Queue] = field(default_factory=dict)
+    labels: list[Label] = field(default_factory=list)
+    api_keys: dict[str, ApiKeyRecord] = field(default_factory=dict)
+    users: dict[str, UserRecord] = field(default_factory=dict)
+    audit: list[AuditRecord] = field(default_factory=list)
+    audit_head: tuple[int, str] | None = None
+    deliveries: dict[DeliveryId, Delivery] = field(default_factory=dict)
+    counters: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+
+
+class MemoryStore:
+    """Holds the committed state; `uow()` opens a unit of work on it."""
+
+    def __init__(self) -> None:
+        self.state = _State()
+        self.lock = threading.RLock()
+
+    def uow(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+
+class _Repo:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def s(self) -> _State:
+        return self._uow.state
+
+
+class _EventLog(_Repo):
+    def get(self, event_id: EventId) -> StoredEvent | None:
+        return self.s.events.get(event_id)
+
+    def add(self, stored: StoredEvent) -> None:
+        if stored.event.id in self.s.events:
+            raise DuplicateKey(f"event {stored.event.id}")
+        self.s.events[stored.event.id] = stored
+
+    def for_entity(self, ref: EntityRef, limit: int) -> list[Event]:
+        found = [se.event for se in self.s.events.values() if ref in se.event.refs]
+        found.sort(key=lambda e: (e.occurred_at, e.id), reverse=True)
+        return found[:limit]
+
+
+class _Decisions(_Repo):
+    def add(self, decision: Decision) -> None:
+        if decision.id in self.s.decisions:
+            raise DuplicateKey(f"decision {decision.id}")
+        self.s.decisions[decision.id] = decision
+
+    def get(self, decision_id: DecisionId) -> Decision | None:
+        return self.s.decisions.get(decision_id)
+
+    def many(self, ids: Sequence[DecisionId]) -> list[Decision]:
+        return [self.s.decisions[i] for i in ids if i in self.s.decisions]
+
+
+class _Actions(_Repo):
+    def add(self, actions: Sequence[Action]) -> None:
+        for action in actions:
+            if action.id in self.s.actions:
+                raise DuplicateKey(f"action {action.id}")
+            self.s.actions[action.id] = action
+
+    def get(self, action_id: ActionId) -> Action | None:
+        return self.s.actions.get(action_id)
+
+    def planned(self, limit: int) -> list[Action]:
+        todo = [a for a in self.s.actions.values() if a.status is ActionStatus.PLANNED]
+        todo.sort(key=lambda a: (a.created_at, a.id))
+        return todo[:limit]
+
+    def save(self, action: Action) -> None:
+        self.s.actions[action.id] = action
+
+    def for_source(
+        self, *, decision_ids: Sequence[DecisionId] = (), case_id: CaseId | None = None
+    ) -> list[Action]:
+        wanted = set(decision_ids)
+        found = [
+            a
+            for a in self.s.actions.values()
+            if (a.decision_id in wanted) or (case_id is not None and a.case_id == case_id)
+        ]
+        return sorted(found, key=lambda a: (a.created_at, a.id))
+
+
+class _Cases(_Repo):
+    def add(self, case: Case) -> None:
+        if case.id in self.s.cases:
+            raise DuplicateKey(f"case {case.id}")
+        if self.open_for(case.subject) is not None:
+            raise DuplicateKey(f"open case for {case.subject}")
+        self.s.cases[case.id] = case
+
+    def get(self, case_id: CaseId) -> Case | None:
+        return self.s.cases.get(case_id)
+
+    def open_for(self, subject: EntityRef) -> Case | None:
+        return next(
+            (
+                c
+                for c in self.s.cases.values()
+                if c.subject == subject and c.status is not CaseStatus.RESOLVED
+            ),
+            None,
+        )
+
+    def list(
+        self,
+        *,
+        queue: QueueName | None,
+        status: CaseStatus | None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[Case]:
+        found = [
+            c
+            for c in self.s.cases.values()
+            if (queue is None or c.queue == queue) and (status is None or c.status is status)
+        ]
+        found.sort(key=lambda c: (-c.priority, c.created_at, c.id))
+        return found[offset : offset + limit]
+
+    def save(self, case: Case) -> None:
+        self.s.cases[case.id] = case
+
+    def counts(self) -> dict[QueueName, dict[CaseStatus, int]]:
+        out: dict[QueueName, dict[CaseStatus, int]] = {}
+        for case in self.s.cases.values():
+            per = out.setdefault(case.queue, {})
+            per[case.status] = per.get(case.status, 0) + 1
+        return out
+
+
+class _Queues(_Repo):
+    def list(self) -> list[Queue]:
+        return sorted(self.s.queues.values(), key=lambda q: q.name)
+
+    def get(self, name: QueueName) -> Queue | None:
+        return self.s.queues.get(name)
+
+    def save(self, queue: Queue) -> None:
+        self.s.queues[queue.name] = queue
+
+
+class _Labels(_Repo):
+    def add(self, label: Label) -> None:
+        if any(existing.id == label.id for existing in self.s.labels):
+            raise DuplicateKey(f"label {label.id}")
+        self.s.labels.append(label)
+
+    def for_subject(self, subject: EntityRef) -> list[Label]:
+        found = [lab for lab in self.s.labels if lab.subject == subject]
+        return sorted(found, key=lambda lab: (lab.created_at, lab.id), reverse=True)
+
+
+class _Principals(_Repo):
+    def add_api_key(self, record: ApiKeyRecord) -> None:
+        if record.key_hash in self.s.api_keys:
+            raise DuplicateKey("api key")
+        self.s.api_keys[record.key_hash] = record
+
+    def api_key_by_hash(self, key_hash: str) -> ApiKeyRecord | None:
+        return self.s.api_keys.get(key_hash)
+
+    def add_user(self, record: UserRecord) -> None:
+        if record.email in self.s.users or self.user_by_id(record.principal.id):
+            raise DuplicateKey(f"user {record.email}")
+        self.s.users[record.email] = record
+
+    def user_by_email(self, email: str) -> UserRecord | None:
+        return self.s.users.get(email)
+
+    def user_by_id(self, principal_id: PrincipalId) -> UserRecord | None:
+        return next((u for u in self.s.users.values() if u.principal.id == principal_id), None)
+
+    def count_by_role(self, role: Role) -> int:
+        people = [u.principal for u in self.s.users.values()]
+        machines = [k.principal for k in self.s.api_keys.values()]
+        return sum(1 for p in people + machines if p.role is role)
+
+
+class _AuditLog(_Repo):
+    def last(self) -> AuditRecord | None:
+        return self.s.audit[-1] if self.s.audit else None
+
+    def append(self, record: AuditRecord) -> None:
+        if self.s.audit and self.s.audit[-1].seq >= record.seq:
+            raise DuplicateKey(f"audit record {record.seq}")
+        self.s.audit.append(record)
+        self.s.audit_head = (record.seq, record.hash)
+
+    def head(self) -> tuple[int, str] | None:
+        return self.s.audit_head
+
+    def scan(self, after_seq: int, limit: int) -> list[AuditRecord]:
+        return [r for r in self.s.audit if r.seq > after_seq][:limit]
+
+    def recent(self, *, limit: int, target: str | None = None) -> list[AuditRecord]:
+        found = [r for r in reversed(self.s.audit) if target is None or r.target == target]
+        return found[:limit]
+
+
+class _Deliveries(_Repo):
+    def add(self, delivery: Delivery) -> None:
+        if delivery.id in self.s.deliveries:
+            raise DuplicateKey(f"delivery {delivery.id}")
+        self.s.deliveries[delivery.id] = delivery
+
+    def get(self, delivery_id: DeliveryId) -> Delivery | None:
+        return self.s.deliveries.get(delivery_id)
+
+    def due(self, now: datetime, limit: int) -> list[Delivery]:
+        found = [
+            d
+            for d in self.s.deliveries.values()
+            if d.status is DeliveryStatus.PENDING and d.next_attempt_at <= now
+        ]
+        found.sort(key=lambda d: (d.next_attempt_at, d.id))
+        return found[:limit]
+
+    def save(self, delivery: Delivery) -> None:
+        self.s.deliveries[delivery.id] = delivery
+
+    def list(self, *, status: DeliveryStatus | None, limit: int) -> list[Delivery]:
+        found = [d for d in self.s.deliveries.values() if status is None or d.status is status]
+        found.sort(key=lambda d: (d.created_at, d.id), reverse=True)
+        return found[:limit]
+
+
+class _Counters(_Repo):
+    def increment(self, keys: Sequence[str], bucket: int) -> None:
+        for key in keys:
+            self.s.counters[(key, bucket)] += 1
+
+    def sums(self, queries: Sequence[tuple[str, int, int]]) -> list[int]:
+        table = self.s.counters
+        return [
+            sum(table.get((key, b), 0) for b in range(first, last + 1))
+            for key, first, last in queries
+        ]
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.state = store.state
+        self.events = _EventLog(self)
+        self.decisions = _Decisions(self)
+        self.actions = _Actions(self)
+        self.cases = _Cases(self)
+        self.queues = _Queues(self)
+        self.labels = _Labels(self)
+        self.principals = _Principals(self)
+        self.audit = _AuditLog(self)
+        self.deliveries = _Deliveries(self)
+        self.counters = _Counters(self)
+
+    def __enter__(self) -> Self:
+        self._store.lock.acquire()
+        self.state = copy.deepcopy(self._store.state)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.state = self._store.state
+        self._store.lock.release()
+
+    def commit(self) -> None:
+        self._store.state = self.state
+        self.state = copy.deepcopy(self.state)

@@ -1,0 +1,87 @@
+"""Rules and releases: the data a rule set is made of, and its evaluation against one event.
+
+The expression language lives in `garrison.domain.language`; this module only holds what it
+produces, so decisions, backtests and shadow runs share one evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from garrison.domain.actions import ActionTemplate
+from garrison.domain.events import Event, JsonValue
+from garrison.domain.signals import VelocitySpec
+from garrison.domain.verdicts import Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule as an analyst writes it. `when` is an expression in the rule language."""
+
+    name: str
+    when: str
+    policy: str
+    description: str = ""
+    owner: str = ""
+    verdict: Verdict | None = None
+    score: float = 0.0
+    actions: tuple[ActionTemplate, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EvalContext:
+    """What one evaluation may read: the event and the signal values fetched for it."""
+
+    event: Event
+    velocity: Mapping[VelocitySpec, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A checked rule, ready to run. `fires` is pure; `inputs` says which values made it fire."""
+
+    rule: Rule
+    fires: Callable[[EvalContext], bool]
+    inputs: Callable[[EvalContext], dict[str, JsonValue]]
+    velocity: frozenset[VelocitySpec]
+
+    def hit(self, ctx: EvalContext) -> RuleHit:
+        """The explained hit, for a rule that fired on `ctx`."""
+        rule = self.rule
+        inputs = self.inputs(ctx)
+        shown = ", ".join(f"{name}={value!r}" for name, value in sorted(inputs.items()))
+        explanation = rule.description or rule.when.strip()
+        if shown:
+            explanation = f"{explanation} ({shown})"
+        return RuleHit(rule.name, rule.policy, rule.verdict, rule.score, explanation, inputs)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    rule: str
+    policy: str
+    verdict: Verdict | None
+    score: float
+    explanation: str
+    inputs: Mapping[str, JsonValue]
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """A published, versioned set of compiled rules."""
+
+    version: str
+    rules: tuple[CompiledRule, ...]
+
+    @property
+    def velocity(self) -> frozenset[VelocitySpec]:
+        """Every velocity signal any rule of the release reads: fetched in one batch."""
+        return frozenset(spec for rule in self.rules for spec in rule.velocity)
+
+    def fired(self, ctx: EvalContext) -> tuple[CompiledRule, ...]:
+        return tuple(compiled for compiled in self.rules if compiled.fires(ctx))
+
+    def evaluate(self, ctx: EvalContext) -> tuple[RuleHit, ...]:
+        return tuple(compiled.hit(ctx) for compiled in self.fired(ctx))

@@ -1,0 +1,229 @@
+"""Dispatch: perform planned actions exactly once, and deliver signed webhooks to the host platform.
+
+Performing an action and recording that it was performed commit together, so a crash in between
+performs it again at most in the host's eyes: every webhook carries its delivery id, which the host
+uses as an idempotency key. Webhooks are sent outside any transaction and retried with back-off
+until they are delivered or dead-lettered.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from garrison.domain.actions import Action, ActionKind
+from garrison.domain.cases import Case, CaseStatus, priority_for
+from garrison.domain.errors import InvalidTransition, NotFound
+from garrison.domain.ids import CaseId, DeliveryId, QueueName
+from garrison.domain.webhooks import (
+    SIGNATURE_HEADER,
+    Delivery,
+    DeliveryStatus,
+    RetryPolicy,
+    sign,
+)
+from garrison.services import audit
+from garrison.services.ports import Clock, IdGenerator, TransportError, WebhookTransport
+from garrison.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+DELIVERY_HEADER = "Garrison-Delivery"
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookTarget:
+    url: str
+    secret: str
+
+
+@dataclass(slots=True)
+class DispatchReport:
+    performed: int = 0
+    cases_opened: int = 0
+    cases_extended: int = 0
+    delivered: int = 0
+    retried: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.performed or self.delivered or self.retried or self.dead)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        transport: WebhookTransport,
+        clock: Clock,
+        ids: IdGenerator,
+        *,
+        webhook: WebhookTarget | None,
+        retry: RetryPolicy,
+        batch_size: int = 100,
+    ) -> None:
+        self._uow = uow_factory
+        self._transport = transport
+        self._clock = clock
+        self._ids = ids
+        self._webhook = webhook
+        self._retry = retry
+        self._batch = batch_size
+
+    def run_once(self) -> DispatchReport:
+        report = DispatchReport()
+        self.perform_planned(report)
+        self.deliver_due(report)
+        return report
+
+    def perform_planned(self, report: DispatchReport) -> None:
+        with self._uow() as uow:
+            for action in uow.actions.planned(self._batch):
+                self._perform(uow, action, report)
+            uow.commit()
+
+    def _perform(self, uow: UnitOfWork, action: Action, report: DispatchReport) -> None:
+        now = self._clock.now()
+        if action.kind is ActionKind.ENQUEUE_REVIEW:
+            self._enqueue_review(uow, action, report)
+        if action.kind.notifies_host and self._webhook is not None:
+            uow.deliveries.add(self._delivery(action, self._webhook))
+        uow.actions.save(action.executed(now))
+        report.performed += 1
+        audit.record(
+            uow,
+            self._clock,
+            actor="system:dispatcher",
+            action=f"action.{action.kind}",
+            target=str(action.subject),
+            details={
+                "action_id": action.id,
+                "decision_id": action.decision_id,
+                "case_id": action.case_id,
+            },
+        )
+
+    def _enqueue_review(self, uow: UnitOfWork, action: Action, report: DispatchReport) -> None:
+        """Open a case for the subject, or attach the decision to the subject's open case."""
+        now = self._clock.now()
+        decision = uow.decisions.get(action.decision_id) if action.decision_id else None
+        priority = priority_for(decision.verdict.rank, decision.score) if decision else 0
+        decisions = (decision.id,) if decision else ()
+        existing = uow.cases.open_for(action.subject)
+        if existing is not None:
+            updated = existing
+            for decision_id in decisions:
+                updated = updated.attach(decision_id, priority, now)
+            uow.cases.save(updated)
+            report.cases_extended += 1
+            return
+        queue = QueueName(str(action.params.get("queue") or "default"))
+        if uow.queues.get(queue) is None:
+            queue = QueueName("default")
+        case = Case(
+            CaseId(self._ids.new("case")),
+            queue,
+            action.subject,
+            CaseStatus.OPEN,
+            priority,
+            now,
+            now,
+            decision_ids=decisions,
+        )
+        uow.cases.add(case)
+        report.cases_opened += 1
+
+    def _delivery(self, action: Action, target: WebhookTarget) -> Delivery:
+        now = self._clock.now()
+        delivery_id = DeliveryId(self._ids.new("dlv"))
+        payload = {
+            "type": "action.executed",
+            "delivery_id": delivery_id,
+            "occurred_at": now.isoformat(),
+            "action": {
+                "id": action.id,
+                "kind": action.kind.value,
+                "subject": str(action.subject),
+                "params": dict(action.params),
+                "policy": action.policy,
+                "decision_id": action.decision_id,
+                "case_id": action.case_id,
+                "actor": action.actor,
+            },
+        }
+        body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+        return Delivery(
+            delivery_id,
+            action.id,
+            target.url,
+            body,
+            DeliveryStatus.PENDING,
+            0,
+            now,
+            now,
+        )
+
+    def deliver_due(self, report: DispatchReport) -> None:
+        with self._uow() as uow:
+            due = uow.deliveries.due(self._clock.now(), self._batch)
+        outcomes = [self._send(delivery) for delivery in due]
+        if not outcomes:
+            return
+        with self._uow() as uow:
+            for delivery in outcomes:
+                uow.deliveries.save(delivery)
+                if delivery.status is DeliveryStatus.DELIVERED:
+                    report.delivered += 1
+                elif delivery.status is DeliveryStatus.DEAD:
+                    report.dead += 1
+                    report.errors.append(f"{delivery.id}: {delivery.last_error}")
+                    audit.record(
+                        uow,
+                        self._clock,
+                        actor="system:dispatcher",
+                        action="webhook.dead_lettered",
+                        target=f"delivery:{delivery.id}",
+                        details={
+                            "action_id": delivery.action_id,
+                            "error": delivery.last_error,
+                        },
+                    )
+                else:
+                    report.retried += 1
+            uow.commit()
+
+    def _send(self, delivery: Delivery) -> Delivery:
+        secret = self._webhook.secret if self._webhook else ""
+        now = self._clock.now()
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign(secret, int(now.timestamp()), delivery.body),
+            DELIVERY_HEADER: delivery.id,
+        }
+        try:
+            status = self._transport.post(delivery.url, delivery.body, headers)
+        except TransportError as error:
+            return delivery.failed(self._clock.now(), str(error), self._retry)
+        if 200 <= status < 300:
+            return delivery.succeeded(self._clock.now())
+        return delivery.failed(self._clock.now(), f"host answered HTTP {status}", self._retry)
+
+    def retry_dead(self, delivery_id: DeliveryId, *, actor: str) -> Delivery:
+        """Put a dead-lettered delivery back in line."""
+        with self._uow() as uow:
+            delivery = uow.deliveries.get(delivery_id)
+            if delivery is None:
+                raise NotFound(f"no delivery {delivery_id}", field="delivery_id")
+            if delivery.status is not DeliveryStatus.DEAD:
+                raise InvalidTransition(f"delivery {delivery_id} is {delivery.status}, not dead")
+            retried = delivery.retried(self._clock.now())
+            uow.deliveries.save(retried)
+            audit.record(
+                uow,
+                self._clock,
+                actor=actor,
+                action="webhook.retry",
+                target=f"delivery:{delivery_id}",
+            )
+            uow.commit()
+        return retried

@@ -1,0 +1,205 @@
+"""Review: queues, cases, claims and resolutions. A resolution records a label and plans actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from garrison.domain.access import Permission, Principal
+from garrison.domain.actions import Action, ActionKind, ActionStatus, ActionTemplate
+from garrison.domain.cases import Case, CaseStatus, Outcome, Queue, Resolution
+from garrison.domain.decisions import Decision
+from garrison.domain.errors import InvalidInput, NotFound, PermissionDenied
+from garrison.domain.events import Event
+from garrison.domain.ids import ActionId, CaseId, LabelId, QueueName
+from garrison.domain.labels import Label, LabelValue, Provenance
+from garrison.services import audit
+from garrison.services.ports import Clock, IdGenerator
+from garrison.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+SUBJECT_EVENTS_SHOWN = 50
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSummary:
+    queue: Queue
+    counts: dict[CaseStatus, int]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFile:
+    """Everything a reviewer sees on a case page. Reading it is audited: it holds raw content."""
+
+    case: Case
+    decisions: tuple[Decision, ...]
+    events: tuple[Event, ...]
+    actions: tuple[Action, ...]
+    labels: tuple[Label, ...]
+
+
+class ReviewService:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._ids = ids
+
+    def queues(self, principal: Principal) -> list[QueueSummary]:
+        principal.require(Permission.READ_CASES)
+        with self._uow() as uow:
+            counts = uow.cases.counts()
+            return [QueueSummary(q, counts.get(q.name, {})) for q in uow.queues.list()]
+
+    def cases(
+        self,
+        principal: Principal,
+        *,
+        queue: QueueName | None = None,
+        status: CaseStatus | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Case]:
+        principal.require(Permission.READ_CASES)
+        with self._uow() as uow:
+            if queue is not None and uow.queues.get(queue) is None:
+                raise NotFound(f"no queue named {queue!r}", field="queue")
+            return uow.cases.list(queue=queue, status=status, limit=limit, offset=offset)
+
+    def case_file(self, principal: Principal, case_id: CaseId) -> CaseFile:
+        principal.require(Permission.READ_CONTENT)
+        with self._uow() as uow:
+            case = _get(uow, case_id)
+            decisions = uow.decisions.many(case.decision_ids)
+            found = CaseFile(
+                case,
+                tuple(decisions),
+                tuple(uow.events.for_entity(case.subject, SUBJECT_EVENTS_SHOWN)),
+                tuple(uow.actions.for_source(decision_ids=case.decision_ids, case_id=case.id)),
+                tuple(uow.labels.for_subject(case.subject)),
+            )
+            audit.record(
+                uow,
+                self._clock,
+                actor=principal.actor,
+                action="case.read",
+                target=f"case:{case_id}",
+            )
+            uow.commit()
+        return found
+
+    def claim(self, principal: Principal, case_id: CaseId) -> Case:
+        with self._uow() as uow:
+            case = _get(uow, case_id)
+            _require_queue_role(uow, principal, case)
+            claimed = case.claim(principal.id, self._clock.now())
+            uow.cases.save(claimed)
+            audit.record(
+                uow,
+                self._clock,
+                actor=principal.actor,
+                action="case.claim",
+                target=f"case:{case_id}",
+            )
+            uow.commit()
+        return claimed
+
+    def resolve(
+        self,
+        principal: Principal,
+        case_id: CaseId,
+        *,
+        outcome: Outcome,
+        policy: str | None,
+        actions: Sequence[ActionTemplate],
+        note: str,
+    ) -> Case:
+        if outcome is Outcome.VIOLATING and not policy:
+            raise InvalidInput("a violating outcome must name the policy it breaks", field="policy")
+        if outcome is not Outcome.VIOLATING and actions:
+            raise InvalidInput("only a violating outcome may take actions", field="actions")
+        now = self._clock.now()
+        with self._uow() as uow:
+            case = _get(uow, case_id)
+            _require_queue_role(uow, principal, case)
+            resolution = Resolution(outcome, policy, tuple(actions), note, principal.id, now)
+            resolved = case.resolve(resolution)
+            uow.cases.save(resolved)
+            planned = self._plan(case, resolution, principal)
+            uow.actions.add(planned)
+            if outcome is not Outcome.ESCALATE:
+                uow.labels.add(self._label(case, resolution, principal))
+            audit.record(
+                uow,
+                self._clock,
+                actor=principal.actor,
+                action=f"case.{'escalate' if outcome is Outcome.ESCALATE else 'resolve'}",
+                target=f"case:{case_id}",
+                details={
+                    "outcome": outcome.value,
+                    "policy": policy,
+                    "actions": [a.id for a in planned],
+                    "note": note,
+                },
+            )
+            uow.commit()
+        return resolved
+
+    def _plan(self, case: Case, resolution: Resolution, principal: Principal) -> list[Action]:
+        planned: list[Action] = []
+        for template in resolution.actions:
+            if template.kind is ActionKind.ENQUEUE_REVIEW:
+                raise InvalidInput("a resolution cannot enqueue another review", field="actions")
+            planned.append(
+                Action(
+                    id=ActionId(self._ids.new("act")),
+                    kind=template.kind,
+                    subject=template.target or case.subject,
+                    params=dict(template.params),
+                    status=ActionStatus.PLANNED,
+                    created_at=resolution.at,
+                    case_id=case.id,
+                    policy=resolution.policy,
+                    actor=principal.actor,
+                )
+            )
+        return planned
+
+    def _label(self, case: Case, resolution: Resolution, principal: Principal) -> Label:
+        value = (
+            LabelValue.VIOLATING
+            if resolution.outcome is Outcome.VIOLATING
+            else LabelValue.NOT_VIOLATING
+        )
+        return Label(
+            LabelId(self._ids.new("lbl")),
+            case.subject,
+            resolution.policy,
+            value,
+            Provenance.REVIEW,
+            principal.actor,
+            resolution.at,
+            case_id=case.id,
+        )
+
+
+def _get(uow: UnitOfWork, case_id: CaseId) -> Case:
+    case = uow.cases.get(case_id)
+    if case is None:
+        raise NotFound(f"no case {case_id}", field="case_id")
+    return case
+
+
+def _require_queue_role(uow: UnitOfWork, principal: Principal, case: Case) -> None:
+    queue = uow.queues.get(case.queue)
+    needed = queue.required if queue else Permission.REVIEW_CASES
+    if not principal.can(needed):
+        raise PermissionDenied(f"role {principal.role} may not review cases in queue {case.queue}")
+
+
+def ensure_queues(uow_factory: UnitOfWorkFactory, queues: Sequence[Queue]) -> None:
+    """Create the queues that do not exist yet; existing ones keep their settings."""
+    with uow_factory() as uow:
+        missing = [q for q in queues if uow.queues.get(q.name) is None]
+        for queue in missing:
+            uow.queues.save(queue)
+        if missing:
+            uow.commit()

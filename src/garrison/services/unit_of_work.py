@@ -1,0 +1,214 @@
+"""The storage port: repositories grouped in one unit of work, committed atomically.
+
+Every repository has an in-memory implementation (the test fake and reference) and SQL ones
+(SQLite, PostgreSQL); one contract suite runs against all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from garrison.domain.access import Principal, Role
+from garrison.domain.actions import Action
+from garrison.domain.audit import AuditRecord
+from garrison.domain.cases import Case, CaseStatus, Queue
+from garrison.domain.decisions import Decision
+from garrison.domain.entities import EntityRef
+from garrison.domain.events import Event
+from garrison.domain.ids import (
+    ActionId,
+    CaseId,
+    DecisionId,
+    DeliveryId,
+    EventId,
+    PrincipalId,
+    QueueName,
+)
+from garrison.domain.labels import Label
+from garrison.domain.webhooks import Delivery, DeliveryStatus
+
+
+class DuplicateKey(Exception):
+    """An insert collided with a stored row (raised at insert or at commit)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    event: Event
+    fingerprint: str
+    decision_id: DecisionId
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyRecord:
+    principal: Principal
+    key_hash: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    principal: Principal
+    email: str
+    password_hash: str
+    created_at: datetime
+    disabled: bool = False
+
+
+class EventLog(Protocol):
+    def get(self, event_id: EventId) -> StoredEvent | None: ...
+    def add(self, stored: StoredEvent) -> None:
+        """Append; raise DuplicateKey if the id is taken."""
+        ...
+
+    def for_entity(self, ref: EntityRef, limit: int) -> list[Event]:
+        """Events naming `ref`, newest first."""
+        ...
+
+
+class Decisions(Protocol):
+    def add(self, decision: Decision) -> None: ...
+    def get(self, decision_id: DecisionId) -> Decision | None: ...
+    def many(self, ids: Sequence[DecisionId]) -> list[Decision]:
+        """The decisions with these ids, in the order given (unknown ids are skipped)."""
+        ...
+
+
+class Actions(Protocol):
+    """The outbox: actions planned in a transaction and performed later by the dispatcher."""
+
+    def add(self, actions: Sequence[Action]) -> None: ...
+    def get(self, action_id: ActionId) -> Action | None: ...
+    def planned(self, limit: int) -> list[Action]:
+        """Oldest planned actions first; concurrent dispatchers never get the same one."""
+        ...
+
+    def save(self, action: Action) -> None: ...
+    def for_source(
+        self, *, decision_ids: Sequence[DecisionId] = (), case_id: CaseId | None = None
+    ) -> list[Action]: ...
+
+
+class Cases(Protocol):
+    def add(self, case: Case) -> None: ...
+    def get(self, case_id: CaseId) -> Case | None: ...
+    def open_for(self, subject: EntityRef) -> Case | None:
+        """The subject's case that is not resolved yet, if any."""
+        ...
+
+    def list(
+        self,
+        *,
+        queue: QueueName | None,
+        status: CaseStatus | None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[Case]:
+        """Highest priority first, then oldest."""
+        ...
+
+    def save(self, case: Case) -> None: ...
+    def counts(self) -> dict[QueueName, dict[CaseStatus, int]]: ...
+
+
+class Queues(Protocol):
+    def list(self) -> list[Queue]: ...
+    def get(self, name: QueueName) -> Queue | None: ...
+    def save(self, queue: Queue) -> None: ...
+
+
+class Labels(Protocol):
+    def add(self, label: Label) -> None: ...
+    def for_subject(self, subject: EntityRef) -> list[Label]:
+        """Newest first."""
+        ...
+
+
+class Principals(Protocol):
+    def add_api_key(self, record: ApiKeyRecord) -> None: ...
+    def api_key_by_hash(self, key_hash: str) -> ApiKeyRecord | None: ...
+    def add_user(self, record: UserRecord) -> None:
+        """Raise DuplicateKey if the email is taken."""
+        ...
+
+    def user_by_email(self, email: str) -> UserRecord | None: ...
+    def user_by_id(self, principal_id: PrincipalId) -> UserRecord | None: ...
+    def count_by_role(self, role: Role) -> int: ...
+
+
+class AuditLog(Protocol):
+    def last(self) -> AuditRecord | None:
+        """The newest record. Appends are serialised: no two transactions chain off one record."""
+        ...
+
+    def append(self, record: AuditRecord) -> None:
+        """Store the record and move the head to it."""
+        ...
+
+    def head(self) -> tuple[int, str] | None: ...
+    def scan(self, after_seq: int, limit: int) -> list[AuditRecord]:
+        """Records with seq > after_seq, in order."""
+        ...
+
+    def recent(self, *, limit: int, target: str | None = None) -> list[AuditRecord]:
+        """Newest first."""
+        ...
+
+
+class Deliveries(Protocol):
+    def add(self, delivery: Delivery) -> None: ...
+    def get(self, delivery_id: DeliveryId) -> Delivery | None: ...
+    def due(self, now: datetime, limit: int) -> list[Delivery]:
+        """Pending deliveries whose next attempt is due, oldest first."""
+        ...
+
+    def save(self, delivery: Delivery) -> None: ...
+    def list(self, *, status: DeliveryStatus | None, limit: int) -> list[Delivery]:
+        """Newest first."""
+        ...
+
+
+class Counters(Protocol):
+    """Velocity counters in time buckets, committed with the decisions they fed."""
+
+    def increment(self, keys: Sequence[str], bucket: int) -> None: ...
+    def sums(self, queries: Sequence[tuple[str, int, int]]) -> list[int]:
+        """For each (key, first_bucket, last_bucket), the total over those buckets inclusive."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    events: EventLog
+    decisions: Decisions
+    actions: Actions
+    cases: Cases
+    queues: Queues
+    labels: Labels
+    principals: Principals
+    audit: AuditLog
+    deliveries: Deliveries
+    counters: Counters
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    def commit(self) -> None:
+        """Make every change of this unit durable at once; raise DuplicateKey on a collision."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...

@@ -86,3 +86,23 @@ class Settings(BaseSettings):
     workers: int = Field(1, description="Web server processes started by `garrison serve`.", ge=1)
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING or ERROR.")
     log_json: bool = Field(True, description="Write logs as one JSON object per line.")
+
+
+def settings_reference() -> str:
+    """The Markdown reference of every setting (docs/reference/settings.md is this, verbatim)."""
+    lines = [
+        "# Settings reference",
+        "",
+        "<!-- Generated from garrison/config.py by `make docs`; do not edit by hand. -->",
+        "",
+        "Every setting is read from an environment variable with the `GARRISON_` prefix.",
+        "",
+        "| variable | default | description |",
+        "|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = "" if field.default is None else str(field.default)
+        lines.append(
+            f"| `GARRISON_{name.upper()}` | `{default}` | {field.description or ''} |"
+        )
+    return "\n".join(lines) + "\n"

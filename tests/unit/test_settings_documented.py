@@ -8,7 +8,9 @@ REFERENCE = Path(__file__).parents[2] / "docs" / "reference" / "settings.md"
 
 
 def test_every_setting_has_a_description() -> None:
-    undocumented = [n for n, f in Settings.model_fields.items() if not (f.description or "").strip()]
+    undocumented = [
+        n for n, f in Settings.model_fields.items() if not (f.description or "").strip()
+    ]
     assert undocumented == []
 
 

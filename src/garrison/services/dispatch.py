@@ -208,6 +208,11 @@ class Dispatcher:
             return delivery.succeeded(self._clock.now())
         return delivery.failed(self._clock.now(), f"host answered HTTP {status}", self._retry)
 
+    def deliveries(self, *, status: DeliveryStatus | None, limit: int) -> list[Delivery]:
+        """Webhook deliveries, newest first (dead-lettered ones with `status=DEAD`)."""
+        with self._uow() as uow:
+            return uow.deliveries.list(status=status, limit=limit)
+
     def retry_dead(self, delivery_id: DeliveryId, *, actor: str) -> Delivery:
         """Put a dead-lettered delivery back in line."""
         with self._uow() as uow:

@@ -11,7 +11,7 @@ from garrison.domain.cases import Case, CaseStatus, Outcome, Queue, Resolution
 from garrison.domain.decisions import Decision
 from garrison.domain.errors import InvalidInput, NotFound, PermissionDenied
 from garrison.domain.events import Event
-from garrison.domain.ids import ActionId, CaseId, LabelId, QueueName
+from garrison.domain.ids import ActionId, CaseId, DecisionId, LabelId, QueueName
 from garrison.domain.labels import Label, LabelValue, Provenance
 from garrison.services import audit
 from garrison.services.ports import Clock, IdGenerator
@@ -63,6 +63,17 @@ class ReviewService:
             if queue is not None and uow.queues.get(queue) is None:
                 raise NotFound(f"no queue named {queue!r}", field="queue")
             return uow.cases.list(queue=queue, status=status, limit=limit, offset=offset)
+
+    def decision(
+        self, principal: Principal, decision_id: DecisionId
+    ) -> tuple[Decision, list[Action]]:
+        """A decision with the actions it planned."""
+        principal.require(Permission.READ_DECISIONS)
+        with self._uow() as uow:
+            decision = uow.decisions.get(decision_id)
+            if decision is None:
+                raise NotFound(f"no decision {decision_id}", field="decision_id")
+            return decision, uow.actions.for_source(decision_ids=[decision_id])
 
     def case_file(self, principal: Principal, case_id: CaseId) -> CaseFile:
         principal.require(Permission.READ_CONTENT)

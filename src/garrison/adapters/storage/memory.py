@@ -34,8 +34,18 @@ from garrison.domain.ids import (
 from garrison.domain.labels import Label
 from garrison.domain.webhooks import Delivery, DeliveryStatus
 from garrison.services.unit_of_work import (
+    Actions,
     ApiKeyRecord,
+    AuditLog,
+    Cases,
+    Counters,
+    Decisions,
+    Deliveries,
     DuplicateKey,
+    EventLog,
+    Labels,
+    Principals,
+    Queues,
     StoredEvent,
     UserRecord,
 )
@@ -296,16 +306,16 @@ class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self.state = store.state
-        self.events = _EventLog(self)
-        self.decisions = _Decisions(self)
-        self.actions = _Actions(self)
-        self.cases = _Cases(self)
-        self.queues = _Queues(self)
-        self.labels = _Labels(self)
-        self.principals = _Principals(self)
-        self.audit = _AuditLog(self)
-        self.deliveries = _Deliveries(self)
-        self.counters = _Counters(self)
+        self.events: EventLog = _EventLog(self)
+        self.decisions: Decisions = _Decisions(self)
+        self.actions: Actions = _Actions(self)
+        self.cases: Cases = _Cases(self)
+        self.queues: Queues = _Queues(self)
+        self.labels: Labels = _Labels(self)
+        self.principals: Principals = _Principals(self)
+        self.audit: AuditLog = _AuditLog(self)
+        self.deliveries: Deliveries = _Deliveries(self)
+        self.counters: Counters = _Counters(self)
 
     def __enter__(self) -> Self:
         self._store.lock.acquire()

@@ -1,0 +1,258 @@
+"""The storage schema as SQLAlchemy Core tables: the rows behind the domain types.
+
+The Alembic migrations in `garrison/adapters/storage/migrations` build exactly this schema; a
+contract test compares the two on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    text,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime, stored as UTC and read back as aware UTC.
+
+    PostgreSQL keeps `timestamptz`; SQLite keeps fixed-width UTC text, which sorts in time order.
+    A naive datetime is refused rather than guessed at.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} (expected timezone-aware)")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+Key = String().with_variant(postgresql.VARCHAR(collation="C"), "postgresql")
+"""Identifiers: compared byte-wise on PostgreSQL too, so ties sort as they do in Python."""
+
+
+def _id(name: str = "id") -> Column[str]:
+    return Column(name, Key, primary_key=True)
+
+
+events = Table(
+    "events",
+    metadata,
+    _id(),
+    Column("type", String, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("entities", JSON, nullable=False),
+    Column("attributes", JSON, nullable=False),
+    Column("fingerprint", String, nullable=False),
+    Column("decision_id", String, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
+event_entities = Table(
+    "event_entities",
+    metadata,
+    Column("kind", String, primary_key=True),
+    Column("entity_id", String, primary_key=True),
+    Column("event_id", Key, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Index("ix_event_entities_timeline", "kind", "entity_id", "occurred_at", "event_id"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    _id(),
+    Column("event_id", String, nullable=False, index=True),
+    Column("verdict", String, nullable=False),
+    Column("score", Double, nullable=False),
+    Column("hits", JSON, nullable=False),
+    Column("release_version", String, nullable=False),
+    Column("policy_version", String, nullable=False),
+    Column("decided_at", UtcDateTime, nullable=False),
+    Column("action_ids", JSON, nullable=False),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    _id(),
+    Column("kind", String, nullable=False),
+    Column("subject_kind", String, nullable=False),
+    Column("subject_id", String, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("status", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("decision_id", String, nullable=True, index=True),
+    Column("case_id", String, nullable=True, index=True),
+    Column("policy", String, nullable=True),
+    Column("actor", String, nullable=False),
+    Column("executed_at", UtcDateTime, nullable=True),
+    Column("error", String, nullable=True),
+    Index("ix_actions_status_created", "status", "created_at", "id"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    _id(),
+    Column("queue", String, nullable=False),
+    Column("subject_kind", String, nullable=False),
+    Column("subject_id", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("decision_ids", JSON, nullable=False),
+    Column("assignee", String, nullable=True),
+    Column("resolution", JSON(none_as_null=True), nullable=True),
+    Index("ix_cases_queue_status", "queue", "status"),
+    Index(
+        "uq_cases_open_subject",
+        "subject_kind",
+        "subject_id",
+        unique=True,
+        sqlite_where=text("status != 'resolved'"),
+        postgresql_where=text("status != 'resolved'"),
+    ),
+)
+
+queues = Table(
+    "queues",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("description", String, nullable=False),
+    Column("sla_seconds", Integer, nullable=False),
+    Column("required", String, nullable=False),
+)
+
+labels = Table(
+    "labels",
+    metadata,
+    _id(),
+    Column("subject_kind", String, nullable=False),
+    Column("subject_id", String, nullable=False),
+    Column("policy", String, nullable=True),
+    Column("value", String, nullable=False),
+    Column("provenance", String, nullable=False),
+    Column("author", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("case_id", String, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Index("ix_labels_subject", "subject_kind", "subject_id", "created_at"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_hash", String, primary_key=True),
+    Column("principal_id", String, nullable=False, index=True),
+    Column("principal_kind", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("principal_id", String, primary_key=True),
+    Column("email", String, nullable=False, unique=True),
+    Column("principal_kind", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("password_hash", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("disabled", Boolean, nullable=False),
+)
+
+audit_records = Table(
+    "audit_records",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("actor", String, nullable=False),
+    Column("action", String, nullable=False),
+    Column("target", String, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("prev_hash", String, nullable=False),
+    Column("hash", String, nullable=False),
+    Index("ix_audit_records_target", "target", "seq"),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    _id(),
+    Column("action_id", String, nullable=False, index=True),
+    Column("url", String, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("status", String, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_error", String, nullable=True),
+    Column("delivered_at", UtcDateTime, nullable=True),
+    Index("ix_deliveries_due", "status", "next_attempt_at", "id"),
+    Index("ix_deliveries_created", "created_at", "id"),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("bucket", BigInteger, primary_key=True, autoincrement=False),
+    Column("count", BigInteger, nullable=False),
+)
+
+ALL_TABLES: tuple[Table, ...] = tuple(metadata.sorted_tables)

@@ -1,0 +1,64 @@
+"""The web app factory: the REST API under /v1, operational endpoints and the analyst console.
+
+    app = create_app(bootstrap(settings))
+
+The app owns no resources of its own: the caller builds the container and closes it. When
+`dispatch_in_server` is on, the app's lifespan runs the dispatcher in a background thread.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+
+from garrison.adapters.telemetry import Metrics
+from garrison.bootstrap import Container
+from garrison.entrypoints.web.api import audit, cases, decisions, events, ops, queues, webhooks
+from garrison.entrypoints.web.api.deps import WebState
+from garrison.entrypoints.web.background import lifespan_for
+from garrison.entrypoints.web.errors import install_error_handlers
+from garrison.entrypoints.web.middleware import RequestTelemetry
+from garrison.entrypoints.web.sessions import SessionCodec
+
+CONSOLE_MODULE = "garrison.entrypoints.web.console"
+DESCRIPTION = (
+    "Events in, decisions out; human review of what the rules send to queues. Machines "
+    "authenticate with `Authorization: Bearer <api key>`. Every error has the shape "
+    '`{"error": {"code", "message", "field"}}`.'
+)
+
+
+def create_app(container: Container) -> FastAPI:
+    app = FastAPI(
+        title="Garrison",
+        version=_package_version(),
+        description=DESCRIPTION,
+        lifespan=lifespan_for(container),
+    )
+    sessions = SessionCodec(container.secret_key, container.settings.session_max_age_seconds)
+    metrics = Metrics()
+    app.state.web = WebState(container, sessions, metrics)
+    install_error_handlers(app)
+    app.add_middleware(RequestTelemetry, metrics=metrics)
+    for module in (ops, events, queues, cases, decisions, audit, webhooks):
+        app.include_router(module.router)
+    _install_console(app, container)
+    return app
+
+
+def _install_console(app: FastAPI, container: Container) -> None:
+    """Mount the analyst console when its package is present (it is optional for the API)."""
+    if importlib.util.find_spec(CONSOLE_MODULE) is None:
+        return
+    console = importlib.import_module(CONSOLE_MODULE)
+    console.install(app, container)
+
+
+def _package_version() -> str:
+    try:
+        return version("garrison")
+    except PackageNotFoundError:
+        return "0.0.0"

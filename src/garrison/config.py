@@ -102,7 +102,5 @@ def settings_reference() -> str:
     ]
     for name, field in Settings.model_fields.items():
         default = "" if field.default is None else str(field.default)
-        lines.append(
-            f"| `GARRISON_{name.upper()}` | `{default}` | {field.description or ''} |"
-        )
+        lines.append(f"| `GARRISON_{name.upper()}` | `{default}` | {field.description or ''} |")
     return "\n".join(lines) + "\n"

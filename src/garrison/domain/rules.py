@@ -8,11 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from garrison.domain.actions import ActionTemplate
+from garrison.domain.entities import EntityKind
 from garrison.domain.events import Event, JsonValue
-from garrison.domain.signals import VelocitySpec
+from garrison.domain.signals import ListMatcher, Needs, VelocitySpec
 from garrison.domain.verdicts import Verdict
+
+
+class Stage(StrEnum):
+    """A rule's lifecycle: draft -> shadow -> canary -> live -> retired.
+
+    Shadow rules are evaluated and recorded but never act; canary rules act on a deterministic
+    share of subjects; retired rules are kept for history and never evaluated.
+    """
+
+    DRAFT = "draft"
+    SHADOW = "shadow"
+    CANARY = "canary"
+    LIVE = "live"
+    RETIRED = "retired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +44,25 @@ class Rule:
     score: float = 0.0
     actions: tuple[ActionTemplate, ...] = ()
     tags: tuple[str, ...] = ()
+    stage: Stage = Stage.LIVE
+    canary_percent: int = 0
+    max_actions_per_day: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EvalContext:
-    """What one evaluation may read: the event and the signal values fetched for it."""
+    """What one evaluation may read: the event and the signal values fetched for it.
+
+    `labels` holds the active label names of the event's entity of each kind; `enrichment` is
+    keyed like `ip.country`; `scores` by model name.
+    """
 
     event: Event
-    velocity: Mapping[VelocitySpec, int] = field(default_factory=dict)
+    velocity: Mapping[VelocitySpec, float] = field(default_factory=dict)
+    lists: Mapping[str, ListMatcher] = field(default_factory=dict)
+    labels: Mapping[EntityKind, frozenset[str]] = field(default_factory=dict)
+    scores: Mapping[str, float] = field(default_factory=dict)
+    enrichment: Mapping[str, JsonValue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +72,11 @@ class CompiledRule:
     rule: Rule
     fires: Callable[[EvalContext], bool]
     inputs: Callable[[EvalContext], dict[str, JsonValue]]
-    velocity: frozenset[VelocitySpec]
+    needs: Needs
+
+    @property
+    def velocity(self) -> frozenset[VelocitySpec]:
+        return self.needs.velocity
 
     def hit(self, ctx: EvalContext) -> RuleHit:
         """The explained hit, for a rule that fired on `ctx`."""
@@ -76,9 +107,16 @@ class Release:
     rules: tuple[CompiledRule, ...]
 
     @property
+    def needs(self) -> Needs:
+        """Every signal any rule of the release reads: fetched in one batch."""
+        total = Needs()
+        for compiled in self.rules:
+            total = total | compiled.needs
+        return total
+
+    @property
     def velocity(self) -> frozenset[VelocitySpec]:
-        """Every velocity signal any rule of the release reads: fetched in one batch."""
-        return frozenset(spec for rule in self.rules for spec in rule.velocity)
+        return self.needs.velocity
 
     def fired(self, ctx: EvalContext) -> tuple[CompiledRule, ...]:
         return tuple(compiled for compiled in self.rules if compiled.fires(ctx))

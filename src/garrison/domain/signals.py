@@ -1,36 +1,117 @@
 """Signals a rule may read besides the event, and the one definition of a velocity window.
 
-A velocity count is the number of events that named the same entity (optionally of one event type)
-in the window ending at the current event, the current event included. Time is cut into buckets of
-`BUCKET_SECONDS`; a window of W seconds covers the W / BUCKET_SECONDS buckets that end with the
-bucket holding the event's time. Real time and backtest both use `window_buckets`, so they agree.
+A velocity aggregate (count, distinct count or sum) is taken over the events that share a *key*
+with the current event (an entity, like its account, or an attribute, like its card BIN),
+optionally only events of one type, in the window ending at the current event, the current event
+included. Time is cut into buckets of `BUCKET_SECONDS`; a window of W seconds covers the
+W / BUCKET_SECONDS buckets that end with the bucket holding the event's time. Real time and
+backtest both use `window_buckets`, so they agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from garrison.domain.entities import EntityKind
+from garrison.domain.errors import InvalidInput
+from garrison.domain.events import Event, JsonValue
 
 BUCKET_SECONDS = 60
 MAX_WINDOW_SECONDS = 30 * 24 * 3600
 
 
+class Aggregate(StrEnum):
+    COUNT = "count"
+    DISTINCT = "distinct"
+    SUM = "sum"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class FieldRef:
+    """A value of an event: an entity id (written `account`) or an attribute (`attr.card_bin`)."""
+
+    source: str
+    name: str
+
+    ENTITY = "entity"
+    ATTR = "attr"
+
+    def __str__(self) -> str:
+        return self.name if self.source == self.ENTITY else f"attr.{self.name}"
+
+    def read(self, event: Event) -> JsonValue:
+        if self.source == self.ENTITY:
+            return event.entities.get(EntityKind(self.name))
+        return event.attributes.get(self.name)
+
+    @classmethod
+    def entity(cls, kind: EntityKind) -> FieldRef:
+        return cls(cls.ENTITY, kind.value)
+
+    @classmethod
+    def parse(cls, text: str, *, field_name: str = "key") -> FieldRef:
+        if text.startswith("attr."):
+            name = text[len("attr.") :]
+            if not name.isidentifier():
+                raise InvalidInput(f"not an attribute name: {name!r}", field=field_name)
+            return cls(cls.ATTR, name)
+        try:
+            return cls.entity(EntityKind(text))
+        except ValueError:
+            known = ", ".join(k.value for k in EntityKind)
+            raise InvalidInput(
+                f"unknown key {text!r}: use an entity kind ({known}) or attr.NAME", field=field_name
+            ) from None
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class VelocitySpec:
-    """Count events per `entity` over the last `window_seconds`, optionally of one `event_type`."""
+    """An aggregate over the events sharing `key` with this one in the last `window_seconds`.
 
-    entity: EntityKind
+    `of` is what a DISTINCT counts or a SUM adds up; COUNT has none.
+    """
+
+    key: FieldRef
     window_seconds: int
     event_type: str | None = None
+    aggregate: Aggregate = Aggregate.COUNT
+    of: FieldRef | None = None
 
-    def counter_key(self, entity_id: str) -> str:
-        return counter_key(self.entity, entity_id, self.event_type)
+    def counter_key(self, key_value: str) -> str:
+        return counter_key(self.key, key_value, self.event_type, self.aggregate, self.of)
+
+    def matches(self, event: Event) -> bool:
+        """Whether `event` feeds this aggregate (has the key, the type and the measured value)."""
+        if self.event_type is not None and event.type != self.event_type:
+            return False
+        if self.key.read(event) is None:
+            return False
+        return self.of is None or self.of.read(event) is not None
+
+    def label(self) -> str:
+        """How explanations name this signal, e.g. `distinct(account, payment_method, 24h)`."""
+        from_window = _format_seconds(self.window_seconds)
+        parts = ([str(self.of)] if self.of else []) + [str(self.key), from_window]
+        if self.event_type:
+            parts.append(self.event_type)
+        return f"{self.aggregate}({', '.join(parts)})"
 
 
-def counter_key(entity: EntityKind, entity_id: str, event_type: str | None) -> str:
-    return f"{entity}:{entity_id}|{event_type or '*'}"
+def counter_key(
+    key: FieldRef,
+    key_value: str,
+    event_type: str | None,
+    aggregate: Aggregate = Aggregate.COUNT,
+    of: FieldRef | None = None,
+) -> str:
+    """The storage key of one aggregate's buckets. COUNT by entity keeps the original form."""
+    base = f"{key.name}:{key_value}|{event_type or '*'}"
+    if aggregate is Aggregate.COUNT and key.source == FieldRef.ENTITY:
+        return base
+    prefix = f"{aggregate}:{key}" if key.source == FieldRef.ATTR else str(aggregate)
+    return f"{prefix}/{base}" + (f"/{of}" if of else "")
 
 
 def bucket_of(at: datetime) -> int:
@@ -42,3 +123,37 @@ def window_buckets(at: datetime, window_seconds: int) -> tuple[int, int]:
     last = bucket_of(at)
     span = max(1, -(-window_seconds // BUCKET_SECONDS))
     return last - span + 1, last
+
+
+def _format_seconds(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """Every signal a rule (or a release) reads, so ingestion fetches them all in one batch."""
+
+    velocity: frozenset[VelocitySpec] = frozenset()
+    lists: frozenset[str] = frozenset()
+    labels: frozenset[EntityKind] = frozenset()
+    models: frozenset[str] = frozenset()
+    enrichment: frozenset[str] = frozenset()
+
+    def __or__(self, other: Needs) -> Needs:
+        return Needs(
+            self.velocity | other.velocity,
+            self.lists | other.lists,
+            self.labels | other.labels,
+            self.models | other.models,
+            self.enrichment | other.enrichment,
+        )
+
+
+class ListMatcher:
+    """What a rule asks of a list: does it contain this value? (see `garrison.domain.lists`)"""
+
+    def contains(self, value: JsonValue) -> bool:  # pragma: no cover - interface
+        return False

@@ -15,7 +15,7 @@ from garrison.domain.errors import Conflict, GarrisonError
 from garrison.domain.events import Event
 from garrison.domain.ids import ActionId, DecisionId
 from garrison.domain.rules import EvalContext, Release
-from garrison.domain.signals import VelocitySpec, bucket_of, counter_key, window_buckets
+from garrison.domain.signals import FieldRef, VelocitySpec, bucket_of, counter_key, window_buckets
 from garrison.services.ports import Clock, IdGenerator, ReleaseSource
 from garrison.services.unit_of_work import (
     DuplicateKey,
@@ -124,21 +124,21 @@ def _replay(uow: UnitOfWork, stored: StoredEvent, fingerprint: str) -> IngestRes
     return IngestResult(decision, actions, replayed=True)
 
 
-def _fetch_velocity(uow: UnitOfWork, release: Release, event: Event) -> dict[VelocitySpec, int]:
+def _fetch_velocity(uow: UnitOfWork, release: Release, event: Event) -> dict[VelocitySpec, float]:
     """Read every velocity signal the release needs in one batch, counting the event itself."""
-    specs = [s for s in sorted(release.velocity) if s.entity in event.entities]
+    specs = [s for s in sorted(release.velocity) if s.key.read(event) is not None]
     if not specs:
         return {}
     queries = [
         (
-            s.counter_key(event.entities[s.entity]),
+            s.counter_key(str(s.key.read(event))),
             *window_buckets(event.occurred_at, s.window_seconds),
         )
         for s in specs
     ]
     stored = uow.counters.sums(queries)
     return {
-        spec: total + (1 if spec.event_type in (None, event.type) else 0)
+        spec: total + (1 if spec.matches(event) else 0)
         for spec, total in zip(specs, stored, strict=True)
     }
 
@@ -146,6 +146,6 @@ def _fetch_velocity(uow: UnitOfWork, release: Release, event: Event) -> dict[Vel
 def _counter_keys(event: Event) -> list[str]:
     keys: list[str] = []
     for kind, ident in event.entities.items():
-        keys.append(counter_key(kind, ident, None))
-        keys.append(counter_key(kind, ident, event.type))
+        keys.append(counter_key(FieldRef.entity(kind), ident, None))
+        keys.append(counter_key(FieldRef.entity(kind), ident, event.type))
     return keys

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from starlette.exceptions import StarletteDeprecationWarning
+from starlette.testclient import TestClient
 
 from garrison.adapters.fakes import ManualClock, RecordingTransport, SequentialIds
 from garrison.adapters.storage.memory import MemoryStore
@@ -17,11 +16,6 @@ from garrison.bootstrap import Container, bootstrap
 from garrison.config import Settings
 from garrison.domain.access import Role
 from garrison.entrypoints.web.app import create_app
-
-with warnings.catch_warnings():
-    # Starlette 1.x asks for `httpx2` behind its test client; plain httpx still works.
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
 
 START = datetime(2025, 1, 31, 12, 0, tzinfo=UTC)
 

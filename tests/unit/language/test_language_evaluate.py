@@ -9,14 +9,14 @@ import pytest
 from garrison.domain.entities import EntityKind
 from garrison.domain.language import compile_rule
 from garrison.domain.rules import EvalContext, Rule
-from garrison.domain.signals import VelocitySpec
+from garrison.domain.signals import FieldRef, VelocitySpec
 
 CARD_TESTING = """
 type == "payment.attempt"
 and attr.result == "declined"
 and count("account", "1h", "payment.attempt") >= 5
 """
-ACCOUNT_HOUR = VelocitySpec(EntityKind.ACCOUNT, 3600, "payment.attempt")
+ACCOUNT_HOUR = VelocitySpec(FieldRef.entity(EntityKind.ACCOUNT), 3600, "payment.attempt")
 
 
 def test_card_testing_example_fires_on_velocity(event: Any) -> None:
@@ -34,7 +34,7 @@ def test_card_testing_example_fires_on_velocity(event: Any) -> None:
 def test_inputs_name_every_value_the_rule_reads(event: Any) -> None:
     when = 'attr.amount_usd < 2 and count("ip", "60m", "account.signup") > 3 and entity.account'
     compiled = compile_rule(Rule("r", when, "p"))
-    spec = VelocitySpec(EntityKind.IP, 3600, "account.signup")
+    spec = VelocitySpec(FieldRef.entity(EntityKind.IP), 3600, "account.signup")
     ctx = EvalContext(
         event("x", {"amount_usd": 1.0}, {"ip": "1.2.3.4", "account": "a1"}), {spec: 7}
     )
@@ -55,14 +55,14 @@ def test_velocity_specs_are_extracted_and_deduplicated() -> None:
     compiled = compile_rule(Rule("r", when, "p"))
 
     assert compiled.velocity == {
-        VelocitySpec(EntityKind.IP, 3600, None),
-        VelocitySpec(EntityKind.ACCOUNT, 7 * 86400, "payment.chargeback"),
-        VelocitySpec(EntityKind.DEVICE, 86400, None),
+        VelocitySpec(FieldRef.entity(EntityKind.IP), 3600, None),
+        VelocitySpec(FieldRef.entity(EntityKind.ACCOUNT), 7 * 86400, "payment.chargeback"),
+        VelocitySpec(FieldRef.entity(EntityKind.DEVICE), 86400, None),
     }
 
 
 def test_count_is_zero_without_the_entity_or_the_signal(fires: Any) -> None:
-    spec = VelocitySpec(EntityKind.IP, 3600, None)
+    spec = VelocitySpec(FieldRef.entity(EntityKind.IP), 3600, None)
     when = 'count("ip", "1h") == 0'
 
     assert fires(when, entities={"account": "a1"}, velocity={spec: 9})
@@ -245,6 +245,6 @@ def test_fires_is_a_bool_even_for_non_boolean_expressions(
     when: str, attributes: dict[str, Any], event: Any
 ) -> None:
     compiled = compile_rule(Rule("r", when, "p"))
-    spec = VelocitySpec(EntityKind.IP, 3600, None)
+    spec = VelocitySpec(FieldRef.entity(EntityKind.IP), 3600, None)
 
     assert compiled.fires(EvalContext(event("x", attributes, {"ip": "i"}), {spec: 2})) is True

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from garrison.domain.entities import EntityKind
 from garrison.domain.language import RuleError, compile_rule
 from garrison.domain.rules import EvalContext, Rule
-from garrison.domain.signals import VelocitySpec
+from garrison.domain.signals import FieldRef, VelocitySpec
 
 # An explicit alphabet keeps text generation fast on a cold start (no Unicode table build).
 TEXT = st.text(alphabet="abAB@.-_ 1é\tß", max_size=8)
@@ -20,7 +20,7 @@ JSON = st.recursive(
     max_leaves=6,
 )
 ATTRIBUTES = st.dictionaries(st.sampled_from(["a", "b", "c", "s"]), JSON, max_size=4)
-IP_HOUR = VelocitySpec(EntityKind.IP, 3600, None)
+IP_HOUR = VelocitySpec(FieldRef.entity(EntityKind.IP), 3600, None)
 
 CORPUS = [
     "attr.a < attr.b <= attr.c",

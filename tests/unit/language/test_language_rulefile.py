@@ -11,7 +11,7 @@ from garrison.domain.entities import EntityKind
 from garrison.domain.errors import InvalidInput
 from garrison.domain.language import RuleError, compile_release, parse_rule_file
 from garrison.domain.rules import EvalContext, Rule
-from garrison.domain.signals import VelocitySpec
+from garrison.domain.signals import FieldRef, VelocitySpec
 from garrison.domain.verdicts import Verdict
 
 GOOD = """\
@@ -180,7 +180,7 @@ def test_errors_in_a_later_rule_use_that_rules_lines() -> None:
 
 def test_compile_release_compiles_and_merges_velocity(event: Any) -> None:
     release = compile_release("2024-05-01.1", parse_rule_file(GOOD))
-    spec = VelocitySpec(EntityKind.ACCOUNT, 3600, "payment.attempt")
+    spec = VelocitySpec(FieldRef.entity(EntityKind.ACCOUNT), 3600, "payment.attempt")
     ctx = EvalContext(
         event("payment.attempt", {"result": "declined"}, {"account": "a1"}), {spec: 6}
     )

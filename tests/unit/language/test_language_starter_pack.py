@@ -11,7 +11,7 @@ from garrison.domain.actions import ActionKind
 from garrison.domain.entities import EntityKind
 from garrison.domain.language import compile_release, parse_rule_file
 from garrison.domain.rules import EvalContext, Release
-from garrison.domain.signals import VelocitySpec
+from garrison.domain.signals import FieldRef, VelocitySpec
 from garrison.domain.verdicts import Verdict
 
 EVENT_TYPES = {
@@ -35,7 +35,7 @@ def starter() -> Release:
 
 
 def spec(kind: str, seconds: int, event_type: str) -> VelocitySpec:
-    return VelocitySpec(EntityKind(kind), seconds, event_type)
+    return VelocitySpec(FieldRef.entity(EntityKind(kind)), seconds, event_type)
 
 
 def test_every_rule_compiles_and_is_documented() -> None:

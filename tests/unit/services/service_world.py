@@ -18,7 +18,7 @@ from garrison.domain.entities import EntityKind
 from garrison.domain.events import Event
 from garrison.domain.ids import EventId, PrincipalId
 from garrison.domain.rules import CompiledRule, EvalContext, Release, Rule
-from garrison.domain.signals import VelocitySpec
+from garrison.domain.signals import FieldRef, Needs, VelocitySpec
 from garrison.domain.verdicts import Verdict
 from garrison.domain.webhooks import RetryPolicy
 from garrison.services.dispatch import Dispatcher, WebhookTarget
@@ -26,7 +26,7 @@ from garrison.services.ingest import IngestService
 from garrison.services.review import ReviewService, ensure_queues
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-DECLINES_1H = VelocitySpec(EntityKind.ACCOUNT, 3600, "payment.attempt")
+DECLINES_1H = VelocitySpec(FieldRef.entity(EntityKind.ACCOUNT), 3600, "payment.attempt")
 
 
 def compiled(
@@ -39,7 +39,7 @@ def compiled(
     velocity: frozenset[VelocitySpec] = frozenset(),
 ) -> CompiledRule:
     rule = Rule(name, "<python>", f"test.{name}", verdict=verdict, score=score, actions=actions)
-    return CompiledRule(rule, fires, lambda ctx: {}, velocity)
+    return CompiledRule(rule, fires, lambda ctx: {}, Needs(velocity=velocity))
 
 
 def build_release() -> Release:

@@ -10,7 +10,7 @@ import copy
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -319,7 +319,7 @@ class MemoryUnitOfWork:
 
     def __enter__(self) -> Self:
         self._store.lock.acquire()
-        self.state = copy.deepcopy(self._store.state)
+        self.state = _copy(self._store.state)
         return self
 
     def __exit__(
@@ -333,4 +333,9 @@ class MemoryUnitOfWork:
 
     def commit(self) -> None:
         self._store.state = self.state
-        self.state = copy.deepcopy(self.state)
+        self.state = _copy(self.state)
+
+
+def _copy(state: _State) -> _State:
+    """Copy the containers, not the values: every stored value is a frozen dataclass or a tuple."""
+    return _State(**{f.name: copy.copy(getattr(state, f.name)) for f in fields(state)})

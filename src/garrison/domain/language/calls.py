@@ -11,7 +11,7 @@ from garrison.domain.language.durations import format_window, parse_window
 from garrison.domain.language.functions import FUNCTIONS
 from garrison.domain.language.terms import Term
 from garrison.domain.rules import EvalContext
-from garrison.domain.signals import VelocitySpec
+from garrison.domain.signals import FieldRef, VelocitySpec
 
 if TYPE_CHECKING:
     from garrison.domain.language.compile import ExpressionCompiler
@@ -76,7 +76,7 @@ def _count(compiler: ExpressionCompiler, node: ast.Call) -> Term:
     seconds, window = _window(compiler, args[1])
     none = len(args) == 2 or (isinstance(args[2], ast.Constant) and args[2].value is None)
     event_type = None if none else _string(compiler, args[2], "event type")
-    spec = VelocitySpec(kind, seconds, event_type)
+    spec = VelocitySpec(FieldRef.entity(kind), seconds, event_type)
 
     def read(ctx: EvalContext) -> Any:
         if kind not in ctx.event.entities:

@@ -28,7 +28,7 @@ from garrison.domain.language.terms import (
     constant_term,
 )
 from garrison.domain.rules import CompiledRule, EvalContext, Rule
-from garrison.domain.signals import VelocitySpec
+from garrison.domain.signals import Needs, VelocitySpec
 
 MAX_DEPTH = 100
 NAMES = ("type", "attr", "entity")
@@ -96,7 +96,7 @@ def compile_rule(rule: Rule, *, source: SourceMap | None = None) -> CompiledRule
     def inputs(ctx: EvalContext) -> dict[str, JsonValue]:
         return {name: read(ctx) for name, read in named}
 
-    return CompiledRule(rule, fires, inputs, frozenset(compiler.velocity))
+    return CompiledRule(rule, fires, inputs, Needs(velocity=frozenset(compiler.velocity)))
 
 
 def _event_type(ctx: EvalContext) -> str:

@@ -1,0 +1,32 @@
+"""The analyst console: server-rendered pages (Jinja2 + htmx 2) for queues, cases and the audit log.
+
+`install(app, container)` adds the console's routes and its static files to a FastAPI app.
+Route modules do not use `from __future__ import annotations`: FastAPI reads their dependency
+annotations at definition time, and those name objects local to each `router()` factory.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from garrison.bootstrap import Container
+from garrison.entrypoints.web.console import audit, auth_pages, cases, queues
+from garrison.entrypoints.web.console.context import Console
+from garrison.entrypoints.web.console.pages import STATIC_DIR, Pages
+from garrison.entrypoints.web.console.routing import console_route
+from garrison.entrypoints.web.console.viewer import Gate
+from garrison.entrypoints.web.sessions import SessionCodec
+
+__all__ = ["install"]
+
+
+def install(app: FastAPI, container: Container) -> None:
+    """Mount the console pages at `/` and its assets at `/static`."""
+    settings = container.settings
+    pages = Pages(container.clock, container.secret_key, cookie_secure=settings.cookie_secure)
+    codec = SessionCodec(container.secret_key, settings.session_max_age_seconds)
+    console = Console(container, pages, Gate(container.access, codec), console_route(pages))
+    for module in (auth_pages, queues, cases, audit):
+        app.include_router(module.router(console))
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -105,14 +105,14 @@ class Release:
 
     version: str
     rules: tuple[CompiledRule, ...]
+    needs: Needs = field(init=False, compare=False)
+    """Every signal any rule of the release reads: fetched in one batch."""
 
-    @property
-    def needs(self) -> Needs:
-        """Every signal any rule of the release reads: fetched in one batch."""
+    def __post_init__(self) -> None:
         total = Needs()
         for compiled in self.rules:
             total = total | compiled.needs
-        return total
+        object.__setattr__(self, "needs", total)
 
     @property
     def velocity(self) -> frozenset[VelocitySpec]:

@@ -14,9 +14,9 @@ from garrison.domain.decisions import Decision, ScorePolicy, decide, plan_action
 from garrison.domain.errors import Conflict, GarrisonError
 from garrison.domain.events import Event
 from garrison.domain.ids import ActionId, DecisionId
-from garrison.domain.rules import EvalContext, Release
-from garrison.domain.signals import FieldRef, VelocitySpec, bucket_of, counter_key, window_buckets
+from garrison.domain.rules import Release
 from garrison.services.ports import Clock, IdGenerator, ReleaseSource
+from garrison.services.signals import Signals
 from garrison.services.unit_of_work import (
     DuplicateKey,
     StoredEvent,
@@ -41,12 +41,14 @@ class IngestService:
         policy: ScorePolicy,
         clock: Clock,
         ids: IdGenerator,
+        signals: Signals | None = None,
     ) -> None:
         self._uow = uow_factory
         self._releases = releases
         self._policy = policy
         self._clock = clock
         self._ids = ids
+        self._signals = signals or Signals()
 
     def process(self, event: Event) -> IngestResult:
         fingerprint = event.fingerprint()
@@ -55,13 +57,14 @@ class IngestService:
                 stored = uow.events.get(event.id)
                 if stored is not None:
                     return _replay(uow, stored, fingerprint)
-                result = self._decide(uow, event)
+                release = self._releases.current()
+                result = self._decide(uow, event, release)
                 uow.events.add(
                     StoredEvent(event, fingerprint, result.decision.id, self._clock.now())
                 )
                 uow.decisions.add(result.decision)
                 uow.actions.add(result.actions)
-                uow.counters.increment(_counter_keys(event), bucket_of(event.occurred_at))
+                self._signals.record(uow, release.needs, event)
                 uow.commit()
                 return result
         except DuplicateKey:
@@ -82,9 +85,8 @@ class IngestService:
                 results.append(error)
         return results
 
-    def _decide(self, uow: UnitOfWork, event: Event) -> IngestResult:
-        release = self._releases.current()
-        ctx = EvalContext(event, _fetch_velocity(uow, release, event))
+    def _decide(self, uow: UnitOfWork, event: Event, release: Release) -> IngestResult:
+        ctx = self._signals.context(uow, release.needs, event)
         fired = release.fired(ctx)
         hits = tuple(compiled.hit(ctx) for compiled in fired)
         decision = decide(
@@ -122,30 +124,3 @@ def _replay(uow: UnitOfWork, stored: StoredEvent, fingerprint: str) -> IngestRes
         raise Conflict(f"event {stored.event.id} has no stored decision", field="id")
     actions = tuple(uow.actions.for_source(decision_ids=[decision.id]))
     return IngestResult(decision, actions, replayed=True)
-
-
-def _fetch_velocity(uow: UnitOfWork, release: Release, event: Event) -> dict[VelocitySpec, float]:
-    """Read every velocity signal the release needs in one batch, counting the event itself."""
-    specs = [s for s in sorted(release.velocity) if s.key.read(event) is not None]
-    if not specs:
-        return {}
-    queries = [
-        (
-            s.counter_key(str(s.key.read(event))),
-            *window_buckets(event.occurred_at, s.window_seconds),
-        )
-        for s in specs
-    ]
-    stored = uow.counters.sums(queries)
-    return {
-        spec: total + (1 if spec.matches(event) else 0)
-        for spec, total in zip(specs, stored, strict=True)
-    }
-
-
-def _counter_keys(event: Event) -> list[str]:
-    keys: list[str] = []
-    for kind, ident in event.entities.items():
-        keys.append(counter_key(FieldRef.entity(kind), ident, None))
-        keys.append(counter_key(FieldRef.entity(kind), ident, event.type))
-    return keys

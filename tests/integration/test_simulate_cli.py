@@ -6,6 +6,7 @@ import gzip
 import json
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -150,3 +151,20 @@ def test_target_refusal_shows_the_server_error(server: str, tmp_path: Path) -> N
     assert "unknown API key" in result.output
     assert "Traceback" not in result.output
     assert truth.exists()
+
+
+def test_backfill_sends_past_traffic_at_once(server: str, tmp_path: Path) -> None:
+    truth = tmp_path / "backfill.truth.json"
+    args = ["--target", server, "--backfill", "10m", "--duration", "10m", "--rate", "5"]
+    result = _invoke(*args, "--truth", str(truth), env={"GARRISON_API_KEY": "gk_live"})
+    assert result.exit_code == 0, result.output
+    sent = [e for _, _, body in Handler.received for e in body["events"]]
+    assert len(sent) > 2000  # ten minutes of history at 5 events/s, not paced
+    newest = max(datetime.fromisoformat(e["occurred_at"]) for e in sent)
+    assert newest <= datetime.now(UTC)
+
+
+def test_backfill_needs_a_target(tmp_path: Path) -> None:
+    result = _invoke("--out", str(tmp_path / "x.jsonl"), "--backfill", "10m")
+    assert result.exit_code == 2
+    assert "--backfill goes with --target" in result.output

@@ -106,7 +106,9 @@ def start_simulator(
         "--rate",
         str(rate),
         "--duration",
-        "1h",
+        "4h",
+        "--backfill",
+        "20m",
         "--seed",
         str(seed),
     ]

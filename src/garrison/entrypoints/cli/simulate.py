@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -69,12 +69,23 @@ def simulate(
     abuse_share: Annotated[
         float, typer.Option(help="Share of events made by abuse scenarios (0 to 0.5).")
     ] = DEFAULT_ABUSE_SHARE,
+    backfill: Annotated[
+        str | None,
+        typer.Option(
+            help="With --target: begin this long ago (e.g. 30m) and send that history at once, "
+            "then go on in real time."
+        ),
+    ] = None,
 ) -> None:
     """Generate realistic platform traffic with injected abuse, and write its ground truth."""
     if (target is None) == (out is None):
         raise typer.BadParameter(
             "give exactly one of --target URL or --out FILE", param_hint="--target/--out"
         )
+    if backfill is not None:
+        if target is None or start is not None:
+            raise typer.BadParameter("--backfill goes with --target and without --start")
+        start = _ago(backfill)
     sim = _simulation(seed, rate, duration, start, abuse_share, live=target is not None)
     console = Console()
     if out is not None:
@@ -89,7 +100,7 @@ def simulate(
             " in real time (Ctrl-C stops and keeps the ground truth)",
             highlight=False,
         )
-        report = _run(sim, console, sink, Pacer(sim.start), truth_path)
+        report = _run(sim, console, sink, Pacer(max(sim.start, datetime.now(UTC))), truth_path)
         destination = sink.url
     else:
         raise typer.BadParameter("--target needs an API key", param_hint="--api-key")
@@ -110,6 +121,14 @@ def _simulation(
     except GarrisonError as error:
         option = (error.field or "value").replace("_", "-")
         raise typer.BadParameter(error.message, param_hint=f"--{option}") from None
+
+
+def _ago(backfill: str) -> str:
+    try:
+        seconds = parse_duration(backfill)
+    except GarrisonError as error:
+        raise typer.BadParameter(error.message, param_hint="--backfill") from None
+    return (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat()
 
 
 def _file_sink(out: Path) -> FileSink:

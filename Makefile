@@ -42,10 +42,11 @@ bench: $(STAMP) ## Run the benchmarks (table on stdout, JSON under bench/results
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
 	else echo "bench/run.py not found: no benchmarks yet" >&2; exit 1; fi
 
-docs: $(STAMP) ## Regenerate the generated references (CLI, settings, REST API)
+docs: $(STAMP) ## Regenerate the generated references (CLI, settings, REST API, rule functions)
 	$(BIN)/python -m garrison.entrypoints.cli.docs
 	$(BIN)/python -c "from garrison.config import settings_reference as r; open('docs/reference/settings.md', 'w').write(r())"
 	$(BIN)/python -m garrison.entrypoints.web.reference
+	$(BIN)/python -c "from garrison.domain.language import rule_functions_reference as r; open('docs/reference/rule-functions.md', 'w').write(r())"
 
 clean: ## Remove caches and build output (keeps .venv and var/)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

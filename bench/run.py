@@ -20,13 +20,46 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import engine, http_ingest, ingest  # noqa: E402
-from bench.report import DEFAULT_OUTPUT, Row, document, print_table, write_json  # noqa: E402
+from bench import backtest, engine, graph, http_ingest, ingest, starter_quality  # noqa: E402
+from bench.measure import Measurement  # noqa: E402
+from bench.report import (  # noqa: E402
+    DEFAULT_OUTPUT,
+    Row,
+    Target,
+    document,
+    print_table,
+    write_json,
+)
+
+RINGS_TARGET = Target(min_per_s=1_000_000 / 15)
+"""1M accounts with 3M identifier links in 15 s (DESIGN.md section 6), in accounts per second."""
+
+
+def graph_rows(*, quick: bool) -> list[Row]:
+    """bench/graph.py reports seconds per ring computation; as rows, the unit is accounts/s."""
+    rows = []
+    for found in graph.run(quick=quick):
+        accounts = int(found["accounts"])
+        rows.append(
+            Row(
+                graph.NAME,
+                str(found["name"]),
+                Measurement("garrison rings", accounts, float(found["value"])),
+                Measurement(str(found["baseline_name"]), accounts, float(found["baseline"])),
+                target=RINGS_TARGET if accounts >= 1_000_000 else None,
+                details=found,
+            )
+        )
+    return rows
+
 
 BENCHMARKS: dict[str, Callable[..., list[Row]]] = {
     engine.NAME: engine.run,
     ingest.NAME: ingest.run,
     http_ingest.NAME: http_ingest.run,
+    backtest.NAME: backtest.run,
+    starter_quality.NAME: starter_quality.run,
+    graph.NAME: graph_rows,
 }
 
 

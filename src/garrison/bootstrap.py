@@ -7,20 +7,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from garrison.adapters.enrichment import OfflineEnricher
+from garrison.adapters.graph import ScipyGraphEngine
 from garrison.adapters.passwords import Argon2Passwords
-from garrison.adapters.rules_file import StaticReleaseSource, load_release
+from garrison.adapters.releases import StoredReleaseSource
+from garrison.adapters.rules_file import read_rule_text
+from garrison.adapters.shipped_lists import shipped_lists
 from garrison.adapters.storage.memory import MemoryStore
 from garrison.adapters.system import SystemClock, UlidGenerator
 from garrison.adapters.webhooks import HttpxTransport
 from garrison.config import Settings
 from garrison.domain.cases import DEFAULT_QUEUES
 from garrison.domain.decisions import ScorePolicy
+from garrison.domain.graph import LinkPolicy
 from garrison.domain.webhooks import RetryPolicy
+from garrison.rulepacks import load_schemas
 from garrison.services.access import AccessService
 from garrison.services.dispatch import Dispatcher, WebhookTarget
+from garrison.services.entity_labels import EntityLabelService
 from garrison.services.ingest import IngestService
+from garrison.services.investigate import Investigations
+from garrison.services.lists import ListService, ensure_list
 from garrison.services.ports import Clock, IdGenerator, ReleaseSource, WebhookTransport
 from garrison.services.review import ReviewService, ensure_queues
+from garrison.services.rings import RingService, RingSettings
+from garrison.services.rule_controls import RuleControlService
+from garrison.services.rules import RulesService, seed_release
+from garrison.services.shadow import ShadowReports
+from garrison.services.signals import ScorerRegistry, Signals
 from garrison.services.unit_of_work import UnitOfWork
 
 MEMORY_URL = "memory://"
@@ -28,6 +42,9 @@ MEMORY_URL = "memory://"
 
 class Store(Protocol):
     def uow(self) -> UnitOfWork: ...
+    def reader(self) -> UnitOfWork:
+        """A unit of work that only reads, and need not wait for writers."""
+        ...
 
 
 @dataclass
@@ -41,7 +58,15 @@ class Container:
     dispatcher: Dispatcher
     review: ReviewService
     access: AccessService
+    rules: RulesService
+    rule_controls: RuleControlService
+    shadow: ShadowReports
     secret_key: str
+    lists: ListService
+    entity_labels: EntityLabelService
+    signals: Signals
+    investigations: Investigations
+    rings: RingService
 
     def uow(self) -> UnitOfWork:
         return self.store.uow()
@@ -86,13 +111,14 @@ def bootstrap(
     ids: IdGenerator | None = None,
     transport: WebhookTransport | None = None,
     releases: ReleaseSource | None = None,
+    signals: Signals | None = None,
 ) -> Container:
     """Build everything from settings; tests pass fakes for any adapter."""
     settings = settings or Settings()
     store = store or open_store(settings.database_url)
     clock = clock or SystemClock()
     ids = ids or UlidGenerator()
-    releases = releases or StaticReleaseSource(load_release(settings.rules_path))
+    releases = releases or StoredReleaseSource()
     transport = transport or HttpxTransport(settings.webhook_timeout_seconds)
     policy = ScorePolicy(
         settings.policy_version,
@@ -108,17 +134,58 @@ def bootstrap(
     )
     retry = RetryPolicy(settings.webhook_max_attempts, settings.webhook_backoff_seconds)
     ensure_queues(store.uow, DEFAULT_QUEUES)
+    seed_release(store.uow, clock, *read_rule_text(settings.rules_path))
+    for shipped in shipped_lists():
+        ensure_list(
+            store.uow, clock, shipped.name, shipped.kind, shipped.entries, shipped.description
+        )
+    signals = signals or Signals(scorers=ScorerRegistry(), enrichers=[OfflineEnricher.shipped()])
+    investigations, rings = _investigation_services(settings, store, clock, ids)
     return Container(
         settings=settings,
         clock=clock,
         ids=ids,
         store=store,
         releases=releases,
-        ingest=IngestService(store.uow, releases, policy, clock, ids),
+        ingest=IngestService(
+            store.uow,
+            releases,
+            policy,
+            clock,
+            ids,
+            signals=signals,
+            canary_holdout_percent=settings.canary_holdout_percent,
+        ),
         dispatcher=Dispatcher(store.uow, transport, clock, ids, webhook=webhook, retry=retry),
         review=ReviewService(store.uow, clock, ids),
-        access=AccessService(store.uow, Argon2Passwords(), clock, ids),
+        access=AccessService(store.uow, Argon2Passwords(), clock, ids, readers=store.reader),
+        rules=RulesService(
+            store.uow,
+            clock,
+            require_approval=settings.rules_require_approval,
+            schemas=load_schemas(settings.schemas_path),
+        ),
+        rule_controls=RuleControlService(store.uow, clock, ids),
+        shadow=ShadowReports(store.uow, clock),
         secret_key=_secret_key(settings),
+        lists=ListService(store.uow, clock),
+        entity_labels=EntityLabelService(store.uow, clock),
+        signals=signals,
+        investigations=investigations,
+        rings=rings,
+    )
+
+
+def _investigation_services(
+    settings: Settings, store: Store, clock: Clock, ids: IdGenerator
+) -> tuple[Investigations, RingService]:
+    """Entity pages and link graphs; ring detection."""
+    links = LinkPolicy(hub_size=settings.link_hub_size)
+    key = _secret_key(settings).encode()
+    rings = RingSettings(policy=links, case_at=settings.ring_case_risk)
+    return (
+        Investigations(store.uow, clock, pseudonym_key=key, policy=links),
+        RingService(store.uow, ScipyGraphEngine(), clock, ids, rings),
     )
 
 

@@ -22,7 +22,26 @@ class Settings(BaseSettings):
     )
     rules_path: Path | None = Field(
         None,
-        description="Rule file (TOML) to run; empty means the shipped starter pack.",
+        description="Rule file (TOML) published as release 1 on the first start, when no release "
+        "is published yet; empty means the shipped starter pack. Later releases come from "
+        "`garrison rules publish` or `POST /v1/releases`.",
+    )
+    schemas_path: Path | None = Field(
+        None,
+        description="Event schema file (TOML) that rules are checked against: each event "
+        "type's entities and typed attributes; empty means the shipped schemas.",
+    )
+    rules_require_approval: bool = Field(
+        False,
+        description="A proposed release waits for a second rules editor's approval before it "
+        "goes live (the author cannot approve their own release).",
+    )
+    canary_holdout_percent: int = Field(
+        5,
+        description="Share of subjects (per rule, by hash) that canary rules never act on, even "
+        "at 100%, kept to compare against.",
+        ge=0,
+        le=50,
     )
     policy_version: str = Field(
         "default-1",
@@ -86,6 +105,20 @@ class Settings(BaseSettings):
     workers: int = Field(1, description="Web server processes started by `garrison serve`.", ge=1)
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING or ERROR.")
     log_json: bool = Field(True, description="Write logs as one JSON object per line.")
+    link_hub_size: int = Field(
+        50,
+        description="An identifier (IP, device, card, key, email) shared by more owners than "
+        "this links nothing: carrier NATs, datacentres and shared kiosks would glue the world "
+        "together.",
+        ge=2,
+    )
+    ring_case_risk: float = Field(
+        0.5,
+        description="Rings whose risk score (0 to 1) reaches this open a review case in the "
+        "fraud queue on their riskiest member, once per ring.",
+        ge=0.0,
+        le=1.0,
+    )
 
 
 def settings_reference() -> str:

@@ -1,4 +1,4 @@
-"""The live release, read from a rule file (or the shipped starter pack) once at start-up."""
+"""Rule files on disk (or the shipped starter pack), and a release source serving one release."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from importlib import resources
 from pathlib import Path
 
 from garrison.domain.language import compile_release, parse_rule_file
+from garrison.domain.lifecycle import Lineup
 from garrison.domain.rules import Release
+from garrison.services.unit_of_work import UnitOfWork
 
 STARTER_PACK = "starter.toml"
 
@@ -29,10 +31,15 @@ def load_release(path: Path | None) -> Release:
 
 
 class StaticReleaseSource:
-    """Serves one release; the rules lifecycle replaces it with published, versioned releases."""
+    """Serves one fixed release, never stored (for tests and replays): its stages apply, but
+    daily caps and snoozes need a stored release (see `StoredReleaseSource`)."""
 
     def __init__(self, release: Release) -> None:
         self._release = release
+        self._lineup = Lineup(release)
 
-    def current(self) -> Release:
+    def current(self, uow: UnitOfWork) -> Release:
         return self._release
+
+    def lineup(self, uow: UnitOfWork) -> Lineup:
+        return self._lineup

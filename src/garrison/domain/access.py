@@ -30,6 +30,8 @@ class Permission(StrEnum):
     MANAGE_RULES = "manage_rules"
     MANAGE_ACCESS = "manage_access"
     OPERATE = "operate"
+    READ_PII = "read_pii"
+    """See personal data (email and IP addresses) in full; every reveal is audited."""
 
 
 _VIEW = {Permission.READ_CASES, Permission.READ_DECISIONS}
@@ -39,7 +41,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset(_VIEW),
     Role.REVIEWER: frozenset(_REVIEW),
     Role.SENIOR_REVIEWER: frozenset(_REVIEW | {Permission.REVIEW_ESCALATIONS}),
-    Role.INVESTIGATOR: frozenset(_REVIEW | {Permission.READ_AUDIT}),
+    Role.INVESTIGATOR: frozenset(_REVIEW | {Permission.READ_AUDIT, Permission.READ_PII}),
     Role.RULES_EDITOR: frozenset(_VIEW | {Permission.MANAGE_RULES}),
     Role.ADMIN: frozenset(Permission) - {Permission.INGEST_EVENTS},
     Role.INGEST: frozenset({Permission.INGEST_EVENTS}),

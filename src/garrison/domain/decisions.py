@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from garrison.domain.actions import Action, ActionKind, ActionStatus, ActionTemplate
+from garrison.domain.canary import CanaryCall
 from garrison.domain.events import Event
 from garrison.domain.ids import ActionId, DecisionId, EventId
 from garrison.domain.rules import RuleHit
@@ -44,6 +45,12 @@ class Decision:
     policy_version: str
     decided_at: datetime
     action_ids: tuple[ActionId, ...] = ()
+    shadow_hits: tuple[RuleHit, ...] = ()
+    """Hits of rules that only watched (shadow, demoted, or canary outside its share)."""
+    canary: tuple[CanaryCall, ...] = ()
+    """For each canary rule that fired: applied, not selected or held out."""
+    snoozed: tuple[str, ...] = ()
+    """Rules that fired but were snoozed for an entity of the event (treated as not hit)."""
 
 
 def decide(
@@ -56,9 +63,7 @@ def decide(
     decided_at: datetime,
 ) -> Decision:
     """Combine hits: the strongest verdict named by a rule, or reached by the summed score."""
-    score = min(1.0, round(sum(hit.score for hit in hits), 6))
-    named = [hit.verdict for hit in hits if hit.verdict is not None]
-    verdict = strongest([*named, policy.verdict_for(score)])
+    score, verdict = combine(hits, policy)
     return Decision(
         decision_id,
         event.id,
@@ -69,6 +74,13 @@ def decide(
         policy.version,
         decided_at,
     )
+
+
+def combine(hits: Sequence[RuleHit], policy: ScorePolicy) -> tuple[float, Verdict]:
+    """The score and verdict of a set of hits (what `decide` records)."""
+    score = min(1.0, round(sum(hit.score for hit in hits), 6))
+    named = [hit.verdict for hit in hits if hit.verdict is not None]
+    return score, strongest([*named, policy.verdict_for(score)])
 
 
 def plan_actions(

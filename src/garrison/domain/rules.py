@@ -14,6 +14,7 @@ from garrison.domain.actions import ActionTemplate
 from garrison.domain.entities import EntityKind
 from garrison.domain.events import Event, JsonValue
 from garrison.domain.signals import ListMatcher, Needs, VelocitySpec
+from garrison.domain.type_index import TypeIndex, index_by_type
 from garrison.domain.verdicts import Verdict
 
 
@@ -73,6 +74,16 @@ class CompiledRule:
     fires: Callable[[EvalContext], bool]
     inputs: Callable[[EvalContext], dict[str, JsonValue]]
     needs: Needs
+    event_types: frozenset[str] | None = None
+    """The event types the rule can fire for, from its top-level type conditions (None: any)."""
+    fires_typed: Callable[[EvalContext], object] | None = None
+    """`fires` without the type conditions, for an event whose type is in `event_types`, and
+    truthy rather than a bool (None: use `fires`). Releases index rules by type and call it."""
+
+    @property
+    def typed(self) -> Callable[[EvalContext], object]:
+        """What to call once the event's type is known to be one of `event_types`."""
+        return self.fires if self.fires_typed is None else self.fires_typed
 
     @property
     def velocity(self) -> frozenset[VelocitySpec]:
@@ -99,6 +110,10 @@ class RuleHit:
     inputs: Mapping[str, JsonValue]
 
 
+Candidate = tuple[CompiledRule, Callable[[EvalContext], object]]
+"""A rule that can fire for an event's type, and what to call for it (see `Release.by_type`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Release:
     """A published, versioned set of compiled rules."""
@@ -107,19 +122,25 @@ class Release:
     rules: tuple[CompiledRule, ...]
     needs: Needs = field(init=False, compare=False)
     """Every signal any rule of the release reads: fetched in one batch."""
+    by_type: TypeIndex[tuple[Candidate, ...]] = field(init=False, compare=False, repr=False)
+    """The rules that can fire for each event type, with what to call (built once)."""
 
     def __post_init__(self) -> None:
         total = Needs()
         for compiled in self.rules:
             total = total | compiled.needs
         object.__setattr__(self, "needs", total)
+        pairs = ((compiled, compiled.typed) for compiled in self.rules)
+        object.__setattr__(self, "by_type", index_by_type(pairs, lambda p: p[0].event_types))
 
     @property
     def velocity(self) -> frozenset[VelocitySpec]:
         return self.needs.velocity
 
     def fired(self, ctx: EvalContext) -> tuple[CompiledRule, ...]:
-        return tuple(compiled for compiled in self.rules if compiled.fires(ctx))
+        """The rules that fire on `ctx`, in release order (only those for its type are run)."""
+        candidates = self.by_type.get(ctx.event.type)
+        return tuple([compiled for compiled, fires in candidates if fires(ctx)])
 
     def evaluate(self, ctx: EvalContext) -> tuple[RuleHit, ...]:
         return tuple(compiled.hit(ctx) for compiled in self.fired(ctx))

@@ -10,7 +10,8 @@ backtest both use `window_buckets`, so they agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -34,16 +35,25 @@ class FieldRef:
 
     source: str
     name: str
+    _kind: EntityKind | None = field(init=False, repr=False, compare=False)
+    """The entity kind read, looked up once (every event reads its keys several times)."""
 
     ENTITY = "entity"
     ATTR = "attr"
+
+    def __post_init__(self) -> None:
+        kind = None
+        if self.source == self.ENTITY:
+            with suppress(ValueError):  # an unknown kind fails when read, as it always did
+                kind = EntityKind(self.name)
+        object.__setattr__(self, "_kind", kind)
 
     def __str__(self) -> str:
         return self.name if self.source == self.ENTITY else f"attr.{self.name}"
 
     def read(self, event: Event) -> JsonValue:
         if self.source == self.ENTITY:
-            return event.entities.get(EntityKind(self.name))
+            return event.entities.get(self._kind or EntityKind(self.name))
         return event.attributes.get(self.name)
 
     @classmethod
@@ -78,6 +88,31 @@ class VelocitySpec:
     event_type: str | None = None
     aggregate: Aggregate = Aggregate.COUNT
     of: FieldRef | None = None
+    _identity: tuple[object, ...] = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
+    """Computed once: rules look their values up by spec for every event they run on."""
+
+    def __post_init__(self) -> None:
+        of = (self.of.source, self.of.name) if self.of is not None else None
+        key, aggregate = (self.key.source, self.key.name), str(self.aggregate)
+        identity = (key, self.window_seconds, self.event_type, aggregate, of)
+        object.__setattr__(self, "_identity", identity)
+        object.__setattr__(self, "_hash", hash(identity))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if other.__class__ is not VelocitySpec:
+            return NotImplemented
+        return self._hash == other._hash and self._identity == other._identity
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Rebuilt from its fields: a hash is only valid in the process that computed it."""
+        fields = (self.key, self.window_seconds, self.event_type, self.aggregate, self.of)
+        return (VelocitySpec, fields)
 
     def counter_key(self, key_value: str) -> str:
         return counter_key(self.key, key_value, self.event_type, self.aggregate, self.of)

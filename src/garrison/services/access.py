@@ -40,8 +40,12 @@ class AccessService:
         passwords: PasswordHasher,
         clock: Clock,
         ids: IdGenerator,
+        *,
+        readers: UnitOfWorkFactory | None = None,
     ) -> None:
+        """`readers` open units that only read (every request's authentication is one)."""
         self._uow = uow_factory
+        self._readers = readers or uow_factory
         self._passwords = passwords
         self._clock = clock
         self._ids = ids
@@ -95,7 +99,7 @@ class AccessService:
         return principal
 
     def authenticate_key(self, key: str) -> Principal:
-        with self._uow() as uow:
+        with self._readers() as uow:
             found = uow.principals.api_key_by_hash(hash_api_key(key))
         if found is None or found.revoked_at is not None:
             raise Unauthenticated("invalid or revoked API key")
@@ -124,7 +128,7 @@ class AccessService:
 
     def person(self, principal_id: PrincipalId) -> Principal:
         """The person behind a session; refused once the account is disabled or gone."""
-        with self._uow() as uow:
+        with self._readers() as uow:
             found = uow.principals.user_by_id(principal_id)
         if found is None or found.disabled:
             raise Unauthenticated("session no longer valid")

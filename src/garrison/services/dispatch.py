@@ -23,6 +23,7 @@ from garrison.domain.webhooks import (
     sign,
 )
 from garrison.services import audit
+from garrison.services.entity_labels import label_from_action
 from garrison.services.ports import Clock, IdGenerator, TransportError, WebhookTransport
 from garrison.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -86,6 +87,10 @@ class Dispatcher:
         now = self._clock.now()
         if action.kind is ActionKind.ENQUEUE_REVIEW:
             self._enqueue_review(uow, action, report)
+        if action.kind is ActionKind.ADD_LABEL and (failed := self._add_label(uow, action)):
+            uow.actions.save(action.failed(now, failed))
+            report.errors.append(f"{action.id}: {failed}")
+            return
         if action.kind.notifies_host and self._webhook is not None:
             uow.deliveries.add(self._delivery(action, self._webhook))
         uow.actions.save(action.executed(now))
@@ -102,6 +107,10 @@ class Dispatcher:
                 "case_id": action.case_id,
             },
         )
+
+    def _add_label(self, uow: UnitOfWork, action: Action) -> str | None:
+        """Store the entity label the action names; why it cannot, or None."""
+        return label_from_action(uow, self._clock, action)
 
     def _enqueue_review(self, uow: UnitOfWork, action: Action, report: DispatchReport) -> None:
         """Open a case for the subject, or attach the decision to the subject's open case."""

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
+from garrison.domain.lifecycle import Lineup
 from garrison.domain.rules import Release
+from garrison.services.unit_of_work import UnitOfWork
 
 
 class Clock(Protocol):
@@ -38,6 +40,13 @@ class WebhookTransport(Protocol):
 
 
 class ReleaseSource(Protocol):
-    def current(self) -> Release:
-        """The live release. Called once per evaluation, so a publish takes effect at once."""
+    """The live release, read inside the caller's unit of work: a publish that committed before
+    the unit began is what the unit evaluates (no process serves a stale release)."""
+
+    def current(self, uow: UnitOfWork) -> Release:
+        """The live release."""
+        ...
+
+    def lineup(self, uow: UnitOfWork) -> Lineup:
+        """The live release as it runs now: rules split by stage, run-time demotions applied."""
         ...

@@ -18,6 +18,7 @@ from garrison.domain.audit import AuditRecord
 from garrison.domain.cases import Case, CaseStatus, Queue
 from garrison.domain.decisions import Decision
 from garrison.domain.entities import EntityRef
+from garrison.domain.entity_labels import EntityLabel
 from garrison.domain.events import Event
 from garrison.domain.ids import (
     ActionId,
@@ -29,7 +30,10 @@ from garrison.domain.ids import (
     QueueName,
 )
 from garrison.domain.labels import Label
+from garrison.domain.lists import ListSummary, ValueList
 from garrison.domain.webhooks import Delivery, DeliveryStatus
+from garrison.services.graph_storage import Links, RingStore
+from garrison.services.release_storage import Alerts, Releases, RuleActivity, RuleControls
 
 
 class DuplicateKey(Exception):
@@ -63,12 +67,23 @@ class UserRecord:
 
 class EventLog(Protocol):
     def get(self, event_id: EventId) -> StoredEvent | None: ...
+    def known(self, event_ids: Sequence[EventId]) -> frozenset[EventId]:
+        """Which of these ids are stored, in one query (a batch checks its events at once)."""
+        ...
+
     def add(self, stored: StoredEvent) -> None:
         """Append; raise DuplicateKey if the id is taken."""
         ...
 
     def for_entity(self, ref: EntityRef, limit: int) -> list[Event]:
         """Events naming `ref`, newest first."""
+        ...
+
+    def by_time(
+        self, start: datetime, end: datetime | None, after: StoredEvent | None, limit: int
+    ) -> list[StoredEvent]:
+        """Events with `start <= occurred_at` (and `< end` when given) in replay order
+        (occurred_at, received_at, id): the first `limit` after `after`, a previous page's last."""
         ...
 
 
@@ -182,6 +197,66 @@ class Counters(Protocol):
         """For each (key, first_bucket, last_bucket), the total over those buckets inclusive."""
         ...
 
+    def add(self, items: Sequence[tuple[str, int, float]]) -> None:
+        """Add each (key, bucket, amount) to that bucket's running total (for SUM aggregates)."""
+        ...
+
+    def totals(self, queries: Sequence[tuple[str, int, int]]) -> list[float]:
+        """For each (key, first_bucket, last_bucket), the summed amounts over those buckets."""
+        ...
+
+    def mark(self, items: Sequence[tuple[str, int, str]]) -> None:
+        """Remember that (key, bucket) saw the value (for DISTINCT aggregates; idempotent)."""
+        ...
+
+    def distinct(self, queries: Sequence[tuple[str, int, int, str | None]]) -> list[int]:
+        """For each (key, first, last, also), how many distinct values the buckets saw.
+
+        `also`, when given, is counted as if it had been seen too (the event being evaluated).
+        """
+        ...
+
+
+class Lists(Protocol):
+    """Named value lists. `version`s come from `next_version`, so no two writes share one."""
+
+    def get(self, name: str) -> ValueList | None: ...
+    def summaries(self) -> list[ListSummary]:
+        """Every list without its entries, by name."""
+        ...
+
+    def versions(self, names: Sequence[str]) -> dict[str, int]:
+        """The current version of each named list that exists, in one query."""
+        ...
+
+    def next_version(self) -> int:
+        """A version number greater than any handed out before, deleted lists included."""
+        ...
+
+    def add(self, value_list: ValueList) -> None:
+        """Store a new list; raise DuplicateKey if the name is taken."""
+        ...
+
+    def save(self, value_list: ValueList, *, expected_version: int) -> bool:
+        """Overwrite the list if its stored version is `expected_version`; False if not."""
+        ...
+
+    def delete(self, name: str) -> bool: ...
+
+
+class EntityLabels(Protocol):
+    def put(self, label: EntityLabel) -> None:
+        """Store the label, replacing the subject's label of the same name if any."""
+        ...
+
+    def remove(self, subject: EntityRef, name: str) -> bool: ...
+    def for_subjects(
+        self, subjects: Sequence[EntityRef], *, active_at: datetime | None
+    ) -> list[EntityLabel]:
+        """The labels of these subjects (only those active at `active_at` unless it is None),
+        in one query, ordered by subject then name."""
+        ...
+
 
 class UnitOfWork(Protocol):
     events: EventLog
@@ -194,6 +269,14 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     deliveries: Deliveries
     counters: Counters
+    lists: Lists
+    entity_labels: EntityLabels
+    releases: Releases
+    rule_controls: RuleControls
+    rule_activity: RuleActivity
+    alerts: Alerts
+    links: Links
+    rings: RingStore
 
     def __enter__(self) -> Self: ...
     def __exit__(

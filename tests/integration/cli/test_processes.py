@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,6 +110,16 @@ def _wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 60) -
     pytest.fail("the demo did not serve within a minute")
 
 
+def _wait_for_banner(lines: list[str], timeout: float = 60) -> None:
+    """The demo prints its banner just after it sees the server ready; wait for the banner's end."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any("Ctrl-C" in line for line in lines):
+            return
+        time.sleep(0.1)
+    pytest.fail("the demo did not print its banner within a minute")
+
+
 def test_demo_serves_prints_logins_and_stops_on_ctrl_c(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -122,12 +133,18 @@ def test_demo_serves_prints_logins_and_stops_on_ctrl_c(
         text=True,
         env=env,
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")))
+    reader.start()
     try:
         _wait_ready(f"http://127.0.0.1:{port}", process)
+        _wait_for_banner(lines)
         credentials = (tmp_path / "var" / "demo-credentials.txt").read_text()
     finally:
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=30)
+        _, stderr = process.communicate(timeout=30)
+        reader.join(timeout=30)
+    stdout = "".join(lines)
 
     assert process.returncode == 0, stderr
     assert (tmp_path / "var" / "demo.db").exists()

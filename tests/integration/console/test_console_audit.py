@@ -72,7 +72,7 @@ def test_verify_reports_an_intact_chain(client: TestClient, container: Container
 
     assert fragment.status_code == 200 and "<html" not in fragment.text
     assert 'data-testid="chain-intact"' in fragment.text
-    assert "all 2 records verified" in fragment.text
+    assert "all 3 records verified" in fragment.text  # user, sign-in, seeded list
     assert plain.status_code == 303 and plain.headers["location"] == "/audit?verify=1"
     assert 'data-testid="chain-intact"' in full.text
 

@@ -19,6 +19,7 @@ from garrison.adapters.fakes import ManualClock, RecordingTransport, SequentialI
 from garrison.bootstrap import Container, bootstrap, migrate
 from garrison.config import Settings
 from garrison.domain.access import Role
+from garrison.domain.ids import EventId
 from garrison.entrypoints.web.app import create_app
 
 
@@ -80,3 +81,29 @@ def test_ingest_review_and_audit_on_sqlite(
     audit = client.get("/v1/audit", headers=auth(Role.ADMIN)).json()["records"]
     assert "case.resolve" in [r["action"] for r in audit]
     assert client.get("/readyz").status_code == 200
+
+
+def test_a_batch_on_sqlite_is_one_transaction_with_replays_and_conflicts_per_item(
+    client: TestClient, container: Container, auth: Any, event: Any
+) -> None:
+    ingest = auth(Role.INGEST)
+    client.post("/v1/events", json=event("evt_seen"), headers=ingest)
+    batch = [
+        event("evt_a"),
+        event("evt_a"),
+        event("evt_a", attributes={"amount_usd": 999}),
+        event("evt_seen"),
+        event("evt_b", type="account.login", attributes={}),
+    ]
+    response = client.post("/v1/events/batch", json={"events": batch}, headers=ingest)
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r.get("replayed") for r in results] == [False, True, None, True, False]
+    assert results[1]["decision_id"] == results[0]["decision_id"]
+    assert results[2]["status"] == 409 and results[2]["error"]["field"] == "id"
+    again = client.post("/v1/events", json=event("evt_a"), headers=ingest).json()
+    assert again["replayed"] is True and again["decision_id"] == results[0]["decision_id"]
+    with container.store.uow() as uow:
+        assert uow.events.get(EventId("evt_b")) is not None
+        assert uow.events.get(EventId("evt_missing")) is None

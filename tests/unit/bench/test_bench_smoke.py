@@ -78,10 +78,16 @@ def test_ingest_service_bench_measures_sqlite_and_memory_against_bare_sqlite(
 def test_http_ingest_bench_drives_a_real_server_and_gets_decisions(tmp_path: Path) -> None:
     document = _run_bench("http-ingest", tmp_path / "http.json", "--seconds", "1")
 
-    (row,) = document["results"]
+    row, batch = document["results"]
     _assert_measured(row)
     details = row["details"]
     assert set(details["events_statuses"]) == {"200"}, details["events_statuses"]
     assert set(details["healthz_statuses"]) == {"200"}, details["healthz_statuses"]
     assert details["connection_failures"] == []
     assert row["baseline"]["label"] == "GET /healthz"
+    _assert_measured(batch)
+    assert batch["case"].startswith("POST /v1/events/batch (100 events)")
+    assert set(batch["details"]["batch_statuses"]) == {"200"}, batch["details"]
+    assert batch["details"]["connection_failures"] == []
+    requests = batch["details"]["batch_requests"]
+    assert batch["garrison"]["events"] == 100 * requests  # every event got a decision

@@ -78,7 +78,7 @@ def test_refused_constructs_point_at_the_offending_node(
 @pytest.mark.parametrize(
     ("when", "col", "reason"),
     [
-        ('count(attr.kind, "1h")', 7, "the entity kind must be a quoted string"),
+        ('count(attr.kind, "1h")', 7, "the key must be a quoted string"),
         ('count("user", "1h")', 7, "unknown entity kind 'user'"),
         ('count("ip", 3600)', 13, "the window must be a quoted string"),
         ('count("ip", "1 hour")', 13, "is not a number followed by"),
@@ -86,9 +86,9 @@ def test_refused_constructs_point_at_the_offending_node(
         ('count("ip", "90s")', 13, "not a whole number of 60s buckets"),
         ('count("ip", "31d")', 13, "too long to keep"),
         ('count("ip", "1h", attr.t)', 19, "the event type must be a quoted string"),
-        ('count("ip")', 1, "count() takes (kind, window, event_type), got 1"),
+        ('count("ip")', 1, "count() takes (key, window, event_type), got 1"),
         ('count("ip", "1h", "a", "b")', 1, "got 4"),
-        ('count("ip", "1h", kind="a")', 19, "count() takes (kind, window, event_type)"),
+        ('count("ip", "1h", kind="a")', 19, "count() takes (key, window, event_type)"),
     ],
 )
 def test_count_arguments_are_checked(when: str, col: int, reason: str) -> None:
@@ -118,15 +118,16 @@ def test_error_renders_path_position_source_and_caret() -> None:
 
     assert error.path == "<rule r>"
     assert error.message == "<rule r>:2:5: unknown function 'exec' (known: count, " + (
+        "distinct, total, in_list, has_label, score, enrich, "
         "lower, upper, len, contains, startswith, endswith, domain, abs, min, max, round)"
     )
-    assert str(error).splitlines()[1:] == ['and exec("rm")', "    ^"]
+    assert str(error).splitlines()[1:] == ['and exec("rm")', "    ^~~~"]
 
 
 def test_caret_keeps_tabs_aligned() -> None:
     error = refuse("attr.a == 1\n\tand bad()")
 
-    assert str(error).splitlines()[1:] == ["\tand bad()", "\t    ^"]
+    assert str(error).splitlines()[1:] == ["\tand bad()", "\t    ^~~"]
 
 
 def test_rule_error_is_invalid_input_about_the_condition() -> None:

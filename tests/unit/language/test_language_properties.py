@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from garrison.domain.entities import EntityKind
 from garrison.domain.language import RuleError, compile_rule
 from garrison.domain.rules import EvalContext, Rule
-from garrison.domain.signals import FieldRef, VelocitySpec
+from garrison.domain.signals import FieldRef, ListMatcher, VelocitySpec
 
 # An explicit alphabet keeps text generation fast on a cold start (no Unicode table build).
 TEXT = st.text(alphabet="abAB@.-_ 1é\tß", max_size=8)
@@ -108,3 +108,35 @@ def test_random_expressions_are_refused_or_evaluate_to_a_bool(
 
     assert isinstance(compiled.fires(ctx), bool)
     assert isinstance(compiled.inputs(ctx), dict)
+
+
+SIGNAL_CORPUS = [
+    "distinct('account', 'ip', '1h') > attr.a or total('attr.a', 'ip', '1h') >= attr.b",
+    "count('attr.s', '1h') == attr.c and in_list('l', attr.a) != has_label('ip', 'x')",
+    "score('m') > attr.a or enrich('ip.country') == attr.s or enrich('ip.asn') in attr.b",
+    "in_list('l', attr.b) and lower(enrich('email.domain')) == attr.s",
+]
+SIGNAL_RULES = [compile_rule(Rule(f"s{i}", when, "p")) for i, when in enumerate(SIGNAL_CORPUS)]
+
+
+class _Anything(ListMatcher):
+    def contains(self, value: Any) -> bool:
+        return bool(value)
+
+
+@given(attributes=ATTRIBUTES, value=JSON, count=st.integers(min_value=0))
+def test_signal_functions_never_raise_whatever_the_values(
+    event: Any, attributes: dict[str, Any], value: Any, count: int
+) -> None:
+    specs = frozenset().union(*(rule.needs.velocity for rule in SIGNAL_RULES))
+    ctx = EvalContext(
+        event("api.usage", attributes, {"ip": "1.2.3.4"}),
+        dict.fromkeys(specs, count),
+        {"l": _Anything()},
+        {EntityKind.IP: frozenset({"x"})},
+        {"m": count},
+        {"ip.country": value, "ip.asn": value, "email.domain": value},
+    )
+    for compiled in SIGNAL_RULES:
+        assert isinstance(compiled.fires(ctx), bool)
+        assert isinstance(compiled.inputs(ctx), dict)

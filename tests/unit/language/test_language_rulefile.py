@@ -90,7 +90,7 @@ def test_expression_error_in_one_line_when_is_shifted_by_its_key() -> None:
     error = refuse(rule_file('"attr.a == exec(1)"'))
 
     assert (error.line, error.col) == (4, 19)
-    assert str(error).splitlines()[1:] == ['when = "attr.a == exec(1)"', " " * 18 + "^"]
+    assert str(error).splitlines()[1:] == ['when = "attr.a == exec(1)"', " " * 18 + "^~~~"]
 
 
 def test_expression_starting_on_the_quote_line_of_a_triple_quoted_when() -> None:

@@ -9,23 +9,21 @@ import pytest
 
 from garrison.domain.actions import ActionKind
 from garrison.domain.entities import EntityKind
-from garrison.domain.language import compile_release, parse_rule_file
+from garrison.domain.language import (
+    check_rule_file,
+    compile_release,
+    format_file,
+    parse_rule_file,
+    read_rule_file,
+    run_rule_file,
+)
 from garrison.domain.rules import EvalContext, Release
-from garrison.domain.signals import FieldRef, VelocitySpec
+from garrison.domain.signals import Aggregate, FieldRef, VelocitySpec
 from garrison.domain.verdicts import Verdict
+from garrison.rulepacks import load_schemas, read_pack
+from garrison.simulator.drafts import EventType
 
-EVENT_TYPES = {
-    "account.signup",
-    "org.created",
-    "project.created",
-    "api_key.created",
-    "api.usage",
-    "payment.attempt",
-    "payment.chargeback",
-    "content.submitted",
-    "report.filed",
-    "account.login",
-}
+EVENT_TYPES = {str(event_type) for event_type in EventType}
 HOUR, DAY, WEEK = 3600, 86400, 7 * 86400
 
 
@@ -36,6 +34,40 @@ def starter() -> Release:
 
 def spec(kind: str, seconds: int, event_type: str) -> VelocitySpec:
     return VelocitySpec(FieldRef.entity(EntityKind(kind)), seconds, event_type)
+
+
+def distinct(of: str, key: str, seconds: int, event_type: str) -> VelocitySpec:
+    return VelocitySpec(
+        FieldRef.parse(key), seconds, event_type, Aggregate.DISTINCT, FieldRef.parse(of)
+    )
+
+
+def total(of: str, key: str, seconds: int, event_type: str) -> VelocitySpec:
+    return VelocitySpec(FieldRef.parse(key), seconds, event_type, Aggregate.SUM, FieldRef.parse(of))
+
+
+def test_passes_the_static_checks_against_the_shipped_schemas() -> None:
+    check = check_rule_file(read_pack("starter.toml"), "starter.toml", load_schemas())
+
+    assert check.errors == ()
+    assert len(check.compiled) == len(starter().rules)
+
+
+def test_every_example_and_sequence_test_of_the_pack_passes() -> None:
+    check = check_rule_file(read_pack("starter.toml"), "starter.toml", load_schemas())
+
+    results = run_rule_file(check.file, check.compiled)
+
+    assert [r.name for r in results if not r.passed] == []
+    assert sum(r.kind == "test" for r in results) >= 4
+    examples = {r.name.split(" / ")[0] for r in results if r.kind == "example"}
+    assert examples == {compiled.rule.name for compiled in starter().rules}
+
+
+def test_the_pack_is_in_canonical_form() -> None:
+    text = read_pack("starter.toml")
+
+    assert format_file(read_rule_file(text)) == text
 
 
 def test_every_rule_compiles_and_is_documented() -> None:
@@ -76,7 +108,7 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], dict[str, str], dict[VelocitySpe
         "payment.attempt",
         DECLINED,
         PAYMENT,
-        {spec("account", HOUR, "payment.attempt"): 5},
+        {distinct("payment_method", "account", HOUR, "payment.attempt"): 5},
     ),
     (
         "card_testing_ip",
@@ -105,9 +137,15 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], dict[str, str], dict[VelocitySpe
         "account.signup",
         {},
         SIGNUP,
-        {spec("device", DAY, "account.signup"): 3},
+        {distinct("account", "device", DAY, "account.signup"): 3},
     ),
-    ("trial_farming_ip", "account.signup", {}, SIGNUP, {spec("ip", DAY, "account.signup"): 5}),
+    (
+        "trial_farming_ip",
+        "account.signup",
+        {},
+        SIGNUP,
+        {distinct("account", "ip", DAY, "account.signup"): 5},
+    ),
     (
         "disposable_email_free_tier",
         "account.signup",
@@ -120,14 +158,24 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], dict[str, str], dict[VelocitySpe
         "api.usage",
         {"tokens": 900, "requests": 1},
         USAGE,
-        {spec("api_key", HOUR, "api.usage"): 400, spec("ip", HOUR, "api.usage"): 12},
+        {distinct("ip", "api_key", HOUR, "api.usage"): 12},
     ),
     (
-        "api_key_heavy_volume",
+        "api_key_resale_countries",
         "api.usage",
-        {"tokens": 900, "requests": 1},
+        {"tokens": 90_000, "requests": 100, "ip_country": "BR"},
         USAGE,
-        {spec("api_key", HOUR, "api.usage"): 2500, spec("ip", HOUR, "api.usage"): 300},
+        {
+            distinct("attr.ip_country", "api_key", HOUR, "api.usage"): 5,
+            total("attr.tokens", "api_key", HOUR, "api.usage"): 2_000_000,
+        },
+    ),
+    (
+        "org_spend_spike",
+        "api.usage",
+        {"cost_usd": 2.5},
+        USAGE,
+        {total("attr.cost_usd", "org", HOUR, "api.usage"): 31},
     ),
     ("content_high_risk", "content.submitted", RISKY, CONTENT, {}),
     (

@@ -1,12 +1,17 @@
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from service_world import World, make_event
+from service_world import World, compiled, make_event
 
+from garrison.adapters.rules_file import StaticReleaseSource
 from garrison.domain.actions import ActionKind
-from garrison.domain.errors import Conflict
+from garrison.domain.decisions import ScorePolicy
+from garrison.domain.errors import Conflict, InvalidInput
+from garrison.domain.rules import EvalContext, Release
 from garrison.domain.verdicts import Verdict
+from garrison.services.ingest import IngestResult, IngestService
 
 
 def test_allow_without_hits(world: World) -> None:
@@ -72,3 +77,52 @@ def test_batch_isolates_bad_items(world: World) -> None:
     results = world.ingest.process_batch([make_event(2), make_event(1, amount_usd=9.0)])
     assert not isinstance(results[0], Exception)
     assert isinstance(results[1], Conflict)
+
+
+def _counting_units(world: World) -> list[int]:
+    """Count the units of work the ingest service opens from now on."""
+    opened: list[int] = []
+    make = world.store.uow
+
+    def counted() -> Any:
+        opened.append(1)
+        return make()
+
+    world.ingest._uow = counted  # type: ignore[method-assign]
+    return opened
+
+
+def test_a_batch_is_one_unit_and_sees_its_own_earlier_items(world: World) -> None:
+    opened = _counting_units(world)
+    results = world.ingest.process_batch(
+        [make_event(1), make_event(1), make_event(1, amount_usd=3.0), make_event(2), make_event(3)]
+    )
+    assert len(opened) == 1
+    first, again, clash, second, third = results
+    assert isinstance(first, IngestResult) and not first.replayed
+    assert isinstance(again, IngestResult) and again.replayed
+    assert again.decision == first.decision
+    assert isinstance(clash, Conflict) and clash.field == "id"
+    assert isinstance(third, IngestResult) and isinstance(second, IngestResult)
+    assert third.decision.verdict is Verdict.BLOCK  # counted events 1, 2 and 3 of the batch
+    with world.store.uow() as uow:
+        assert sorted(uow.state.events) == ["evt_1", "evt_2", "evt_3"]
+        assert len(uow.state.decisions) == 3
+
+
+def test_a_batch_falls_back_to_one_unit_per_event_when_an_event_fails(world: World) -> None:
+    def picky(ctx: EvalContext) -> bool:
+        if ctx.event.attributes.get("bad"):
+            raise InvalidInput("this event breaks the rule", field="attributes.bad")
+        return False
+
+    release = Release("picky-1", (compiled("picky", picky),))
+    ingest = IngestService(
+        world.store.uow, StaticReleaseSource(release), ScorePolicy(), world.clock, world.ids
+    )
+    results = ingest.process_batch([make_event(1), make_event(2, bad=True), make_event(3)])
+    assert isinstance(results[0], IngestResult) and isinstance(results[2], IngestResult)
+    assert isinstance(results[1], InvalidInput)
+    with world.store.uow() as uow:
+        assert sorted(uow.state.events) == ["evt_1", "evt_3"]
+        assert len(uow.state.decisions) == 2

@@ -15,6 +15,24 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from garrison.adapters.storage.memory_events import events_by_time
+from garrison.adapters.storage.memory_links import LinkState, MemoryLinks, MemoryRings
+from garrison.adapters.storage.memory_rules import (
+    MemoryAlerts,
+    MemoryReleases,
+    MemoryRuleActivity,
+    MemoryRuleControls,
+    RulesState,
+)
+from garrison.adapters.storage.memory_signals import (
+    MemoryEntityLabels,
+    MemoryLists,
+    SignalState,
+    add_amounts,
+    distinct_counts,
+    mark_values,
+    totals,
+)
 from garrison.domain.access import Role
 from garrison.domain.actions import Action, ActionStatus
 from garrison.domain.audit import AuditRecord
@@ -33,6 +51,8 @@ from garrison.domain.ids import (
 )
 from garrison.domain.labels import Label
 from garrison.domain.webhooks import Delivery, DeliveryStatus
+from garrison.services.graph_storage import Links, RingStore
+from garrison.services.release_storage import Alerts, Releases, RuleActivity, RuleControls
 from garrison.services.unit_of_work import (
     Actions,
     ApiKeyRecord,
@@ -42,8 +62,10 @@ from garrison.services.unit_of_work import (
     Decisions,
     Deliveries,
     DuplicateKey,
+    EntityLabels,
     EventLog,
     Labels,
+    Lists,
     Principals,
     Queues,
     StoredEvent,
@@ -65,6 +87,9 @@ class _State:
     audit_head: tuple[int, str] | None = None
     deliveries: dict[DeliveryId, Delivery] = field(default_factory=dict)
     counters: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    signals: SignalState = field(default_factory=SignalState)
+    rules: RulesState = field(default_factory=RulesState)
+    links: LinkState = field(default_factory=LinkState)
 
 
 class MemoryStore:
@@ -75,6 +100,10 @@ class MemoryStore:
         self.lock = threading.RLock()
 
     def uow(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+    def reader(self) -> MemoryUnitOfWork:
+        """A unit for reading (the SQL store's does not wait for writers); here a plain one."""
         return MemoryUnitOfWork(self)
 
 
@@ -96,10 +125,18 @@ class _EventLog(_Repo):
             raise DuplicateKey(f"event {stored.event.id}")
         self.s.events[stored.event.id] = stored
 
+    def known(self, event_ids: Sequence[EventId]) -> frozenset[EventId]:
+        return frozenset(i for i in event_ids if i in self.s.events)
+
     def for_entity(self, ref: EntityRef, limit: int) -> list[Event]:
         found = [se.event for se in self.s.events.values() if ref in se.event.refs]
         found.sort(key=lambda e: (e.occurred_at, e.id), reverse=True)
         return found[:limit]
+
+    def by_time(
+        self, start: datetime, end: datetime | None, after: StoredEvent | None, limit: int
+    ) -> list[StoredEvent]:
+        return events_by_time(self.s.events.values(), start, end, after, limit)
 
 
 class _Decisions(_Repo):
@@ -301,6 +338,18 @@ class _Counters(_Repo):
             for key, first, last in queries
         ]
 
+    def add(self, items: Sequence[tuple[str, int, float]]) -> None:
+        add_amounts(self.s.signals, items)
+
+    def totals(self, queries: Sequence[tuple[str, int, int]]) -> list[float]:
+        return totals(self.s.signals, queries)
+
+    def mark(self, items: Sequence[tuple[str, int, str]]) -> None:
+        mark_values(self.s.signals, items)
+
+    def distinct(self, queries: Sequence[tuple[str, int, int, str | None]]) -> list[int]:
+        return distinct_counts(self.s.signals, queries)
+
 
 class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
@@ -316,6 +365,16 @@ class MemoryUnitOfWork:
         self.audit: AuditLog = _AuditLog(self)
         self.deliveries: Deliveries = _Deliveries(self)
         self.counters: Counters = _Counters(self)
+        self.lists: Lists = MemoryLists(lambda: self.state.signals)
+        self.entity_labels: EntityLabels = MemoryEntityLabels(lambda: self.state.signals)
+        self.releases: Releases = MemoryReleases(lambda: self.state.rules)
+        self.rule_controls: RuleControls = MemoryRuleControls(lambda: self.state.rules)
+        self.rule_activity: RuleActivity = MemoryRuleActivity(
+            lambda: self.state.rules, lambda: self.state.decisions
+        )
+        self.alerts: Alerts = MemoryAlerts(lambda: self.state.rules)
+        self.links: Links = MemoryLinks(lambda: self.state.links)
+        self.rings: RingStore = MemoryRings(lambda: self.state.links)
 
     def __enter__(self) -> Self:
         self._store.lock.acquire()

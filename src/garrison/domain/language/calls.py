@@ -1,22 +1,27 @@
-"""Function calls in rules: the pure functions of `functions`, and `count`, the velocity read."""
+"""Function calls in rules: the pure functions of `functions`, and the signal functions.
+
+Pure functions with constant arguments are folded at compile time; with schemas, each argument's
+kind is checked against what the function takes.
+"""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from garrison.domain.entities import EntityKind
-from garrison.domain.errors import InvalidInput
-from garrison.domain.language.durations import format_window, parse_window
-from garrison.domain.language.functions import FUNCTIONS
-from garrison.domain.language.terms import Term
-from garrison.domain.rules import EvalContext
-from garrison.domain.signals import FieldRef, VelocitySpec
+from garrison.domain.language.checks import argument_problem, membership_problem
+from garrison.domain.language.functions import FUNCTIONS, ORDERABLE, Function
+from garrison.domain.language.schemas import did_you_mean
+from garrison.domain.language.signalcalls import SIGNAL_FUNCTIONS, compile_signal
+from garrison.domain.language.terms import Fn, Term, constant_term
+from garrison.domain.language.valuetypes import ANY, NONE, Kinds
 
 if TYPE_CHECKING:
     from garrison.domain.language.compile import ExpressionCompiler
 
-_EXAMPLES = {"entity kind": '"account"', "window": '"1h"', "event type": '"api.usage"'}
+KNOWN = (*SIGNAL_FUNCTIONS, *FUNCTIONS)
+"""Every function a rule may call, in the order error messages list them."""
 
 
 def compile_call(compiler: ExpressionCompiler, node: ast.Call, depth: int) -> Term:
@@ -26,12 +31,13 @@ def compile_call(compiler: ExpressionCompiler, node: ast.Call, depth: int) -> Te
         raise compiler.error(func.value, reason, end=True)
     if not isinstance(func, ast.Name):
         raise compiler.error(func, "only the rule language's functions may be called")
-    if func.id == "count":
-        return _count(compiler, node)
+    if func.id in SIGNAL_FUNCTIONS:
+        return compile_signal(compiler, node, SIGNAL_FUNCTIONS[func.id], depth)
     function = FUNCTIONS.get(func.id)
     if function is None:
-        known = ", ".join(["count", *FUNCTIONS])
-        raise compiler.error(func, f"unknown function {func.id!r} (known: {known})")
+        hint = did_you_mean(func.id, KNOWN)
+        reason = f"unknown function {func.id!r}{hint} (known: {', '.join(KNOWN)})"
+        raise compiler.error(func, reason)
     if node.keywords:
         raise compiler.error(node.keywords[0], f"{func.id}() takes no keyword arguments")
     count = len(node.args)
@@ -39,15 +45,73 @@ def compile_call(compiler: ExpressionCompiler, node: ast.Call, depth: int) -> Te
     if count < function.min_args or (most is not None and count > most):
         wanted = _arity(function.min_args, most)
         raise compiler.error(node, f"{func.id}() takes {wanted}, got {count}")
-    fns = tuple(compiler.term(arg, depth).fn for arg in node.args)
+    terms = tuple(compiler.term(arg, depth) for arg in node.args)
+    if compiler.scope is not None:
+        _check_arguments(compiler, function, node, terms)
+    return _apply(function, terms)
+
+
+def _check_arguments(
+    compiler: ExpressionCompiler, function: Function, node: ast.Call, terms: tuple[Term, ...]
+) -> None:
+    for position, (arg, term) in enumerate(zip(node.args, terms, strict=True)):
+        problem = argument_problem(
+            function.name, position + 1, function.wanted(position), term.kinds
+        )
+        if problem:
+            compiler.problem(arg, f"type error: {problem}")
+    problem = None
+    if function.name == "contains":
+        problem = membership_problem(terms[1].kinds, terms[0].kinds)
+    elif function.returns is None and len(terms) > 1 and not _comparable(terms):
+        problem = f"{function.name}() compares values of one kind: numbers, texts or lists"
+    if problem:
+        compiler.problem(node, f"type error: {problem}")
+
+
+def _comparable(terms: tuple[Term, ...]) -> bool:
+    return any(all(kind in term.kinds for term in terms) for kind in ORDERABLE)
+
+
+def _apply(function: Function, terms: tuple[Term, ...]) -> Term:
     apply = function.apply
+    kinds = _returns(function, terms)
+    if all(term.constant for term in terms):
+        value = apply(*[term.value for term in terms])
+        return constant_term(value)
+    fns = tuple(term.fn for term in terms)
+    if len(terms) == 2 and terms[1].constant:
+        return Term(_with_constant(function, terms[0], terms[1].value), kinds=kinds)
     if len(fns) == 1:
-        (only,) = fns
-        return Term(lambda ctx: apply(only(ctx)))
+        return Term(_of_one(apply, terms[0]), kinds=kinds)
     if len(fns) == 2:
         first, second = fns
-        return Term(lambda ctx: apply(first(ctx), second(ctx)))
-    return Term(lambda ctx: apply(*[fn(ctx) for fn in fns]))
+        return Term(lambda ctx: apply(first(ctx), second(ctx)), kinds=kinds)
+    return Term(lambda ctx: apply(*[fn(ctx) for fn in fns]), kinds=kinds)
+
+
+def _of_one(apply: Callable[[Any], Any], term: Term) -> Fn:
+    """`f(x)`; `f(attr.name)` reads the attribute in the same closure."""
+    name, read = term.reads_attr, term.fn
+    if name is not None:
+        return lambda ctx: apply(ctx.event.attributes.get(name))
+    return lambda ctx: apply(read(ctx))
+
+
+def _with_constant(function: Function, term: Term, constant: Any) -> Fn:
+    """`f(x, constant)`: the constant bound once (and prepared, where the function can)."""
+    if function.bind_last is not None:
+        return _of_one(function.bind_last(constant), term)
+    apply, read = function.apply, term.fn
+    return lambda ctx: apply(read(ctx), constant)
+
+
+def _returns(function: Function, terms: tuple[Term, ...]) -> Kinds:
+    if function.returns is not None:
+        return function.returns
+    if len(terms) == 1:
+        return ANY
+    return frozenset().union(*(term.kinds for term in terms)) - {NONE}
 
 
 def _arity(least: int, most: int | None) -> str:
@@ -55,51 +119,3 @@ def _arity(least: int, most: int | None) -> str:
     if most is None:
         return f"at least {least} {plural}"
     return f"{least} {plural}" if most == least else f"{least} or {most} {plural}"
-
-
-def _count(compiler: ExpressionCompiler, node: ast.Call) -> Term:
-    """`count(kind, window, event_type=None)`: events naming this event's entity in the window."""
-    args: list[ast.expr] = list(node.args)
-    for keyword in node.keywords:
-        if keyword.arg != "event_type" or len(args) != 2:
-            raise compiler.error(keyword, "count() takes (kind, window, event_type)")
-        args.append(keyword.value)
-    if not 2 <= len(args) <= 3:
-        raise compiler.error(node, f"count() takes (kind, window, event_type), got {len(args)}")
-    kind_text = _string(compiler, args[0], "entity kind")
-    try:
-        kind = EntityKind(kind_text)
-    except ValueError:
-        known = ", ".join(k.value for k in EntityKind)
-        reason = f"unknown entity kind {kind_text!r} (known: {known})"
-        raise compiler.error(args[0], reason) from None
-    seconds, window = _window(compiler, args[1])
-    none = len(args) == 2 or (isinstance(args[2], ast.Constant) and args[2].value is None)
-    event_type = None if none else _string(compiler, args[2], "event type")
-    spec = VelocitySpec(FieldRef.entity(kind), seconds, event_type)
-
-    def read(ctx: EvalContext) -> Any:
-        if kind not in ctx.event.entities:
-            return 0
-        return ctx.velocity.get(spec, 0)
-
-    label = ", ".join([str(kind), window] + ([event_type] if event_type else []))
-    compiler.velocity.add(spec)
-    compiler.named.setdefault(f"count({label})", read)
-    return Term(read)
-
-
-def _string(compiler: ExpressionCompiler, node: ast.expr, what: str) -> str:
-    """A compile-time text argument: `count`'s kind, window and event type."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
-        return node.value
-    raise compiler.error(node, f"the {what} must be a quoted string, like {_EXAMPLES[what]}")
-
-
-def _window(compiler: ExpressionCompiler, node: ast.expr) -> tuple[int, str]:
-    text = _string(compiler, node, "window")
-    try:
-        seconds = parse_window(text)
-    except InvalidInput as exc:
-        raise compiler.error(node, exc.message) from None
-    return seconds, format_window(seconds)

@@ -2,6 +2,8 @@
 
 Each node becomes a small closure over the evaluation context; nested, they evaluate a typical
 rule in about a microsecond. Anything the walk does not know is refused with its line and column.
+Given event schemas, the walk also checks fields, types and rules that can never fire; those
+problems are collected, so one compile reports them all.
 """
 
 from __future__ import annotations
@@ -14,23 +16,24 @@ from garrison.domain.entities import EntityKind
 from garrison.domain.errors import InvalidInput
 from garrison.domain.events import JsonValue
 from garrison.domain.language import operators as op
-from garrison.domain.language.calls import compile_call
+from garrison.domain.language.calls import KNOWN, compile_call
+from garrison.domain.language.checks import Scope, scope_of, unary_problem
+from garrison.domain.language.comparisons import compile_binop, compile_compare
 from garrison.domain.language.errors import RuleError, SourceMap
-from garrison.domain.language.functions import FUNCTIONS
+from garrison.domain.language.narrowing import event_types, without_type_conditions
 from garrison.domain.language.parse import Parsed, parse_expression
-from garrison.domain.language.terms import (
-    Fn,
-    Term,
-    all_of,
-    any_of,
-    chain,
-    compare_with,
-    constant_term,
-)
+from garrison.domain.language.reads import Reads
+from garrison.domain.language.schemas import EventSchemas, did_you_mean
+from garrison.domain.language.terms import Fn, Term, all_of, any_of, constant_term
+from garrison.domain.language.valuetypes import ANY, BOOLEAN, NUMBER, TEXT, Kinds
 from garrison.domain.rules import CompiledRule, EvalContext, Rule
-from garrison.domain.signals import Needs, VelocitySpec
+from garrison.domain.signals import VelocitySpec
 
 MAX_DEPTH = 100
+Part = tuple[ast.expr, Term]
+"""One top-level `and` part of a condition, with its compiled term."""
+Interned = dict[VelocitySpec, VelocitySpec]
+"""Velocity specs by themselves: equal specs of several rules become one object."""
 NAMES = ("type", "attr", "entity")
 
 _REFUSED: dict[type[ast.AST], str] = {
@@ -48,44 +51,60 @@ _REFUSED: dict[type[ast.AST], str] = {
     ast.Starred: "'*' unpacking is not allowed in rules",
     ast.Slice: "slices are not allowed in rules",
 }
-_ARITHMETIC: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: op.add,
-    ast.Sub: op.sub,
-    ast.Mult: op.mul,
-    ast.Div: op.div,
-    ast.Mod: op.mod,
-}
-_SYMBOLS: dict[type[ast.operator], str] = {
-    ast.Pow: "**",
-    ast.FloorDiv: "//",
-    ast.LShift: "<<",
-    ast.RShift: ">>",
-    ast.BitOr: "|",
-    ast.BitXor: "^",
-    ast.BitAnd: "&",
-    ast.MatMult: "@",
-}
-_PREDICATES: dict[type[ast.cmpop], op.Predicate] = {
-    ast.Eq: op.EQ,
-    ast.NotEq: op.NE,
-    ast.Lt: op.LT,
-    ast.LtE: op.LE,
-    ast.Gt: op.GT,
-    ast.GtE: op.GE,
-    ast.In: op.is_in,
-    ast.NotIn: op.not_in,
-    ast.Is: op.is_,
-    ast.IsNot: op.is_not,
-}
 
 
-def compile_rule(rule: Rule, *, source: SourceMap | None = None) -> CompiledRule:
-    """Check `rule.when` and build it. Errors are `RuleError`s placed in `source` when given."""
+def compile_rule(
+    rule: Rule,
+    *,
+    source: SourceMap | None = None,
+    schemas: EventSchemas | None = None,
+    interned: Interned | None = None,
+) -> CompiledRule:
+    """Check `rule.when` and build it. Errors are `RuleError`s placed in `source` when given;
+    with `schemas`, fields, types and never-firing conditions are checked too. The first error
+    (in text order) is raised; `build_rule` gives them all. Rules compiled with one `interned`
+    table share their equal velocity specs (one object each: the fastest lookup)."""
+    compiled, errors = build_rule(rule, source=source, schemas=schemas, interned=interned)
+    if errors:
+        raise errors[0]
+    assert compiled is not None
+    return compiled
+
+
+def build_rule(
+    rule: Rule,
+    *,
+    source: SourceMap | None = None,
+    schemas: EventSchemas | None = None,
+    interned: Interned | None = None,
+) -> tuple[CompiledRule | None, list[RuleError]]:
+    """The compiled rule (None when it cannot be built) and every error found, in text order."""
     if not isinstance(rule.when, str):
         raise InvalidInput("a rule's condition must be text", field="when")
     source = source or SourceMap.of_text(rule.when, f"<rule {rule.name}>", field="when")
-    compiler = ExpressionCompiler(parse_expression(rule.when, source))
-    term = compiler.term(compiler.parsed.tree.body, 0)
+    try:
+        parsed = parse_expression(rule.when, source)
+    except RuleError as error:
+        return None, [error]
+    body = parsed.tree.body
+    scope, contradictions = scope_of(body, schemas) if schemas is not None else (None, [])
+    compiler = ExpressionCompiler(parsed, scope, interned)
+    for node, reason in contradictions:
+        compiler.problem(node, reason)
+    try:
+        term, parts = compiler.condition(body)
+    except RuleError as error:
+        return None, sorted([*compiler.problems, error], key=lambda e: e.position)
+    if scope is not None and term.falsy and not contradictions:
+        compiler.problem(body, "the condition is always false: the rule can never fire")
+    if compiler.problems:
+        return None, sorted(compiler.problems, key=lambda e: e.position)
+    return _compiled(rule, body, term, parts, compiler), []
+
+
+def _compiled(
+    rule: Rule, body: ast.expr, term: Term, parts: list[Part], compiler: ExpressionCompiler
+) -> CompiledRule:
     root, named = term.fn, tuple(compiler.named.items())
 
     def truthy(ctx: EvalContext) -> bool:
@@ -96,7 +115,9 @@ def compile_rule(rule: Rule, *, source: SourceMap | None = None) -> CompiledRule
     def inputs(ctx: EvalContext) -> dict[str, JsonValue]:
         return {name: read(ctx) for name, read in named}
 
-    return CompiledRule(rule, fires, inputs, Needs(velocity=frozenset(compiler.velocity)))
+    types = event_types(body)
+    typed = without_type_conditions(parts) if types is not None else None
+    return CompiledRule(rule, fires, inputs, compiler.reads.needs(), types, typed)
 
 
 def _event_type(ctx: EvalContext) -> str:
@@ -104,15 +125,38 @@ def _event_type(ctx: EvalContext) -> str:
 
 
 class ExpressionCompiler:
-    """One walk over one expression; collects the named inputs and velocity specs it reads."""
+    """One walk over one expression; collects the named inputs, the signals it reads and, with a
+    `scope` (schemas given), the problems the static checks find."""
 
-    def __init__(self, parsed: Parsed) -> None:
+    def __init__(
+        self, parsed: Parsed, scope: Scope | None = None, interned: Interned | None = None
+    ) -> None:
         self.parsed = parsed
+        self.scope = scope
+        self.interned: Interned = {} if interned is None else interned
         self.named: dict[str, Fn] = {}
-        self.velocity: set[VelocitySpec] = set()
+        self.reads = Reads()
+        self.problems: list[RuleError] = []
 
     def error(self, node: ast.expr | ast.keyword, reason: str, *, end: bool = False) -> RuleError:
         return self.parsed.error(node, reason, end=end)
+
+    def problem(self, node: ast.expr, reason: str) -> None:
+        """A static-check finding: recorded, and the walk goes on."""
+        self.problems.append(self.parsed.error(node, reason))
+
+    def signal(self, label: str, read: Fn, kinds: Kinds) -> Term:
+        """A term reading a signal, named `label` among the rule's inputs."""
+        read = self.named.setdefault(label, read)
+        return Term(read, kinds=kinds, boolean=kinds == BOOLEAN)
+
+    def condition(self, body: ast.expr) -> tuple[Term, list[Part]]:
+        """The term of a rule's whole condition, and its top-level `and` parts with theirs."""
+        if isinstance(body, ast.BoolOp) and isinstance(body.op, ast.And):
+            parts = [(value, self.term(value, 1)) for value in body.values]
+            return _joined(body.op, tuple(term for _, term in parts)), parts
+        term = self.term(body, 0)
+        return term, [(body, term)]
 
     def term(self, node: ast.expr, depth: int) -> Term:
         if depth > MAX_DEPTH:
@@ -132,17 +176,18 @@ class ExpressionCompiler:
 
     def name(self, node: ast.Name, depth: int) -> Term:
         if node.id == "type":
-            return Term(_event_type, reads_type=True)
+            return Term(_event_type, reads_type=True, kinds=TEXT)
         if node.id in ("attr", "entity"):
             raise self.error(node, f"'{node.id}' needs a field, like {node.id}.name")
-        if node.id in FUNCTIONS or node.id == "count":
+        if node.id in KNOWN:
             raise self.error(node, f"'{node.id}' is a function: call it, like {node.id}(...)")
-        raise self.error(node, f"unknown name {node.id!r} (known: {', '.join(NAMES)})")
+        hint = did_you_mean(node.id, NAMES)
+        raise self.error(node, f"unknown name {node.id!r}{hint} (known: {', '.join(NAMES)})")
 
     def attribute(self, node: ast.Attribute, depth: int) -> Term:
         base = node.value
         if isinstance(base, ast.Name) and base.id == "attr":
-            return self.attr(node.attr)
+            return self.attr(node.attr, node)
         if isinstance(base, ast.Name) and base.id == "entity":
             return self.entity(node)
         raise self.error(base, "only attr.<name> and entity.<kind> may be read with '.'", end=True)
@@ -153,15 +198,29 @@ class ExpressionCompiler:
             raise self.error(base, 'only attr["name"] may be subscripted', end=True)
         if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
             raise self.error(key, 'attr[...] takes a quoted field name, like attr["amount"]')
-        return self.attr(key.value)
+        return self.attr(key.value, node)
 
-    def attr(self, field: str) -> Term:
+    def attr(self, name: str, node: ast.expr) -> Term:
         def read(ctx: EvalContext) -> Any:
-            return ctx.event.attributes.get(field)
+            return ctx.event.attributes.get(name)
 
-        label = f"attr.{field}" if field.isidentifier() else f"attr[{field!r}]"
+        label = f"attr.{name}" if name.isidentifier() else f"attr[{name!r}]"
         self.named.setdefault(label, read)
-        return Term(read, reads_attr=field)
+        return Term(read, reads_attr=name, kinds=self._attribute_kinds(name, node))
+
+    def _attribute_kinds(self, name: str, node: ast.expr) -> Kinds:
+        scope = self.scope
+        if scope is None:
+            return ANY
+        declared = scope.schemas.attribute_type(scope.visible, name)
+        if declared is not None:
+            return declared.kinds
+        hint = scope.schemas.suggest_attribute(scope.visible, name)
+        if scope.visible is None:
+            self.problem(node, f"no event type has an attribute {name!r}{hint}")
+        else:
+            self.problem(node, f"{scope.describe_events()} have no attribute {name!r}{hint}")
+        return ANY
 
     def entity(self, node: ast.Attribute) -> Term:
         try:
@@ -169,68 +228,53 @@ class ExpressionCompiler:
         except ValueError:
             line, col = self.parsed.position(node, end=True)
             known = ", ".join(k.value for k in EntityKind)
-            reason = f"unknown entity kind {node.attr!r} (known: {known})"
-            raise self.parsed.source.error(reason, line, col - len(node.attr)) from None
+            hint = did_you_mean(node.attr, EntityKind)
+            reason = f"unknown entity kind {node.attr!r}{hint} (known: {known})"
+            at = col - len(node.attr)
+            raise self.parsed.source.error(reason, line, at, length=len(node.attr)) from None
+        scope = self.scope
+        if scope is not None and not scope.schemas.has_entity(scope.visible, kind):
+            self.problem(node, f"{scope.describe_events()} have no {kind} entity: always None")
 
         def read(ctx: EvalContext) -> str | None:
             return ctx.event.entities.get(kind)
 
         self.named.setdefault(f"entity.{kind}", read)
-        return Term(read)
+        return Term(read, kinds=TEXT)
 
     def boolop(self, node: ast.BoolOp, depth: int) -> Term:
-        terms = tuple(self.term(value, depth) for value in node.values)
-        fns = tuple(term.fn for term in terms)
-        boolean = all(term.boolean for term in terms)
-        if isinstance(node.op, ast.And):
-            return Term(all_of(fns), boolean=boolean)
-        return Term(any_of(fns), boolean=boolean)
+        return _joined(node.op, tuple(self.term(value, depth) for value in node.values))
 
     def unaryop(self, node: ast.UnaryOp, depth: int) -> Term:
         if isinstance(node.op, ast.Invert):
             raise self.error(node, "'~' is not allowed in rules")
         operand = self.term(node.operand, depth)
         if isinstance(node.op, ast.Not):
+            if operand.constant:
+                return constant_term(not operand.value)
             inner = operand.fn
-            return Term(lambda ctx: not inner(ctx), boolean=True)
-        apply = op.neg if isinstance(node.op, ast.USub) else op.pos
+            return Term(lambda ctx: not inner(ctx), boolean=True, kinds=BOOLEAN)
+        symbol, apply = ("-", op.neg) if isinstance(node.op, ast.USub) else ("+", op.pos)
+        problem = unary_problem(symbol, operand.kinds) if self.scope is not None else None
+        if problem:
+            self.problem(node, problem)
         if operand.constant:
             return constant_term(apply(operand.value))
         value = operand.fn
-        return Term(lambda ctx: apply(value(ctx)))
+        return Term(lambda ctx: apply(value(ctx)), kinds=NUMBER)
 
     def binop(self, node: ast.BinOp, depth: int) -> Term:
-        apply = _ARITHMETIC.get(type(node.op))
-        if apply is None:
-            symbol = _SYMBOLS.get(type(node.op), type(node.op).__name__)
-            line, col = self.parsed.between(node.left, node.right, symbol)
-            raise self.parsed.source.error(f"'{symbol}' is not allowed in rules", line, col)
-        left, right = self.term(node.left, depth), self.term(node.right, depth)
-        if left.constant and right.constant:
-            return constant_term(apply(left.value, right.value))
-        lf, rf = left.fn, right.fn
-        return Term(lambda ctx: apply(lf(ctx), rf(ctx)))
+        return compile_binop(self, node, depth)
 
     def compare(self, node: ast.Compare, depth: int) -> Term:
-        operands = (node.left, *node.comparators)
-        for index, cmp in enumerate(node.ops):
-            right = operands[index + 1]
-            none = isinstance(right, ast.Constant) and right.value is None
-            if isinstance(cmp, (ast.Is, ast.IsNot)) and not none:
-                line, col = self.parsed.between(operands[index], right, "is")
-                reason = "'is' only compares with None; use == to compare values"
-                raise self.parsed.source.error(reason, line, col)
-        terms = tuple(self.term(operand, depth) for operand in operands)
-        predicates = tuple(_PREDICATES[type(cmp)] for cmp in node.ops)
-        if len(predicates) == 1:
-            return Term(compare_with(predicates[0], terms[0], terms[1]), boolean=True)
-        return Term(chain(predicates, tuple(term.fn for term in terms)), boolean=True)
+        return compile_compare(self, node, depth)
 
     def ifexp(self, node: ast.IfExp, depth: int) -> Term:
         test = self.term(node.test, depth).fn
-        body = self.term(node.body, depth).fn
-        orelse = self.term(node.orelse, depth).fn
-        return Term(lambda ctx: body(ctx) if test(ctx) else orelse(ctx))
+        body, orelse = self.term(node.body, depth), self.term(node.orelse, depth)
+        yes, no = body.fn, orelse.fn
+        kinds, falsy = body.kinds | orelse.kinds, body.falsy and orelse.falsy
+        return Term(lambda ctx: yes(ctx) if test(ctx) else no(ctx), kinds=kinds, falsy=falsy)
 
     def sequence(self, node: ast.List | ast.Tuple | ast.Set, depth: int) -> Term:
         values = []
@@ -245,6 +289,18 @@ class ExpressionCompiler:
 
     def call(self, node: ast.Call, depth: int) -> Term:
         return compile_call(self, node, depth)
+
+
+def _joined(op: ast.boolop, terms: tuple[Term, ...]) -> Term:
+    """`and` / `or` of compiled terms."""
+    fns = tuple(term.fn for term in terms)
+    boolean = all(term.boolean for term in terms)
+    kinds = frozenset().union(*(term.kinds for term in terms))
+    if isinstance(op, ast.And):
+        falsy = any(term.falsy for term in terms)
+        return Term(all_of(fns), boolean=boolean, kinds=kinds, falsy=falsy)
+    falsy = all(term.falsy for term in terms)
+    return Term(any_of(fns), boolean=boolean, kinds=kinds, falsy=falsy)
 
 
 _HANDLERS: dict[type[ast.AST], Callable[[ExpressionCompiler, Any, int], Term]] = {

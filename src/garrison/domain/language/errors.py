@@ -12,7 +12,7 @@ class RuleError(InvalidInput):
     """A rule or rule file is wrong at `path:line:col` (1-based); `reason` says how.
 
     `message` is the one-line form `path:line:col: reason`; `str()` adds the source line and a
-    caret under the column.
+    caret under the column, underlined (`^~~~`) over the `length` characters of the offending text.
     """
 
     def __init__(
@@ -24,6 +24,7 @@ class RuleError(InvalidInput):
         col: int,
         source_line: str,
         field: str | None = None,
+        length: int = 1,
     ) -> None:
         super().__init__(f"{path}:{line}:{col}: {reason}", field=field)
         self.reason = reason
@@ -31,13 +32,19 @@ class RuleError(InvalidInput):
         self.line = line
         self.col = col
         self.source_line = source_line
+        self.length = max(1, min(length, len(source_line) - col + 1))
+
+    @property
+    def position(self) -> tuple[str, int, int]:
+        """Sort key: errors of a file are shown in the order they appear in it."""
+        return self.path, self.line, self.col
 
     def __str__(self) -> str:
         if not self.source_line:
             return self.message
         lead = self.source_line[: self.col - 1].ljust(self.col - 1)
         pad = "".join("\t" if char == "\t" else " " for char in lead)
-        return f"{self.message}\n{self.source_line}\n{pad}^"
+        return f"{self.message}\n{self.source_line}\n{pad}^{'~' * (self.length - 1)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +65,11 @@ class SourceMap:
     def of_text(cls, text: str, path: str, *, field: str | None = None) -> SourceMap:
         return cls(path, split_lines(text), field=field)
 
-    def error(self, reason: str, line: int, col: int, *, field: str | None = None) -> RuleError:
-        """An error at `line`, `col` of the text (1-based), placed in the file."""
+    def error(
+        self, reason: str, line: int, col: int, *, field: str | None = None, length: int = 1
+    ) -> RuleError:
+        """An error at `line`, `col` of the text (1-based), placed in the file; `length`
+        characters of the text from there are underlined."""
         file_line = self.line + line - 1
         file_col = col + (self.col - 1 if line == 1 else 0)
         in_file = 0 < file_line <= len(self.lines)
@@ -71,6 +81,7 @@ class SourceMap:
             col=file_col,
             source_line=source,
             field=field or self.field,
+            length=length,
         )
 
 

@@ -34,8 +34,17 @@ class Parsed:
         return _place(self.lines, lineno - 1, offset)
 
     def error(self, node: ast.expr | ast.keyword, reason: str, *, end: bool = False) -> RuleError:
+        """An error at `node`, its text underlined (or a caret just after it, with `end`)."""
         line, col = self.position(node, end=end)
-        return self.source.error(reason, line, col)
+        return self.source.error(reason, line, col, length=1 if end else self.span(node))
+
+    def span(self, node: ast.expr | ast.keyword) -> int:
+        """How many characters of `node`'s first line it covers."""
+        line, col = self.position(node)
+        last, stop = self.position(node, end=True)
+        if last != line:
+            stop = len(self.lines[line - 1]) + 1 if line <= len(self.lines) else col + 1
+        return max(1, stop - col)
 
     def between(self, left: ast.expr, right: ast.expr, symbol: str) -> tuple[int, int]:
         """Where `symbol` (an operator) first appears between two operands."""

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from garrison.domain.language import operators as op
+from garrison.domain.language import shapes
+from garrison.domain.language.valuetypes import ANY, Kinds, kinds_of
 from garrison.domain.rules import EvalContext
 
 Fn = Callable[[EvalContext], Any]
@@ -22,12 +25,18 @@ class Term:
     reads_type: bool = False
     reads_attr: str | None = None
     boolean: bool = False
+    kinds: Kinds = ANY
+    falsy: bool = False
     """`reads_*` say the term only reads the event type or one attribute, so comparisons can fuse
-    the read; `boolean` says it always gives a bool (comparisons, `not`, and/or of those)."""
+    the read; `boolean` says it always gives a bool (comparisons, `not`, and/or of those);
+    `kinds` is what it may give (for the static checks); `falsy` that it can never be true."""
 
 
 def constant_term(value: Any) -> Term:
-    return Term(lambda ctx: value, True, value, boolean=isinstance(value, bool))
+    boolean = isinstance(value, bool)
+    return Term(
+        lambda ctx: value, True, value, boolean=boolean, kinds=kinds_of(value), falsy=not value
+    )
 
 
 def all_of(fns: tuple[Fn, ...]) -> Fn:
@@ -72,14 +81,22 @@ def compare_with(predicate: op.Predicate, left: Term, right: Term) -> Fn:
     lf = left.fn
     if not right.constant:
         rf = right.fn
+        between = shapes.ordering_between(predicate, lf, rf)
+        if between is not None:
+            return between
         return lambda ctx: predicate(lf(ctx), rf(ctx))
     value = right.value
     if predicate in (op.is_in, op.not_in) and isinstance(value, (list, tuple)):
-        value = frozenset(value)
+        with suppress(TypeError):  # a list of lists stays a list
+            value = frozenset(value)
     if predicate in op.ORDERINGS:
-        return _ordered(op.ORDERINGS[predicate], left, value)
+        return _ordered(predicate, left, value)
     if predicate is op.EQ or predicate is op.NE:
         return _equality(predicate is op.EQ, left, value)
+    if left.reads_attr is not None:
+        member = shapes.field_membership(predicate, left.reads_attr, value)
+        if member is not None:
+            return member
     return lambda ctx: predicate(lf(ctx), value)
 
 
@@ -99,26 +116,11 @@ def _equality(equal: bool, left: Term, value: Any) -> Fn:
     return lambda ctx: lf(ctx) != value
 
 
-def _ordered(compare: Callable[[Any, Any], Any], left: Term, value: Any) -> Fn:
+def _ordered(predicate: op.Predicate, left: Term, value: Any) -> Fn:
     """An ordering against a constant: False where the values do not order (None included)."""
-    field, lf = left.reads_attr, left.fn
-    if field is not None:
-
-        def ordered_field(ctx: EvalContext) -> Any:
-            try:
-                return compare(ctx.event.attributes.get(field), value)
-            except TypeError:
-                return False
-
-        return ordered_field
-
-    def ordered(ctx: EvalContext) -> Any:
-        try:
-            return compare(lf(ctx), value)
-        except TypeError:
-            return False
-
-    return ordered
+    if left.reads_attr is not None:
+        return shapes.field_ordering(predicate, left.reads_attr, value)
+    return shapes.ordering(predicate, left.fn, value)
 
 
 def chain(predicates: tuple[op.Predicate, ...], fns: tuple[Fn, ...]) -> Fn:

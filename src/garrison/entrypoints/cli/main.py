@@ -12,8 +12,12 @@ from garrison.entrypoints.cli.access import keys, users
 from garrison.entrypoints.cli.audit import audit
 from garrison.entrypoints.cli.database import migrate
 from garrison.entrypoints.cli.demo import demo
+from garrison.entrypoints.cli.entity_labels import labels
 from garrison.entrypoints.cli.errors import GarrisonGroup
+from garrison.entrypoints.cli.graph import graph
+from garrison.entrypoints.cli.lists import lists
 from garrison.entrypoints.cli.processes import serve, worker
+from garrison.entrypoints.cli.rules import rules
 from garrison.entrypoints.cli.simulate import simulate
 from garrison.entrypoints.cli.webhooks import webhooks
 
@@ -44,6 +48,10 @@ app.add_typer(keys, name="keys")
 app.add_typer(users, name="users")
 app.add_typer(audit, name="audit")
 app.add_typer(webhooks, name="webhooks")
+app.add_typer(rules, name="rules")
+app.add_typer(lists, name="lists")
+app.add_typer(labels, name="labels")
+app.add_typer(graph, name="graph")
 
 app.command("simulate")(simulate)
 

@@ -18,6 +18,11 @@ from garrison.adapters.telemetry import Metrics
 from garrison.bootstrap import Container
 from garrison.entrypoints.web.api import audit, cases, decisions, events, ops, queues, webhooks
 from garrison.entrypoints.web.api.deps import WebState
+from garrison.entrypoints.web.api.entities import router as entities_router
+from garrison.entrypoints.web.api.entity_labels import router as entity_labels_router
+from garrison.entrypoints.web.api.lifecycle import LIFECYCLE_ROUTERS
+from garrison.entrypoints.web.api.lists import router as lists_router
+from garrison.entrypoints.web.api.rings import router as rings_router
 from garrison.entrypoints.web.background import lifespan_for
 from garrison.entrypoints.web.errors import install_error_handlers
 from garrison.entrypoints.web.middleware import RequestTelemetry
@@ -45,6 +50,12 @@ def create_app(container: Container) -> FastAPI:
     app.add_middleware(RequestTelemetry, metrics=metrics)
     for module in (ops, events, queues, cases, decisions, audit, webhooks):
         app.include_router(module.router)
+    app.include_router(lists_router)
+    app.include_router(entity_labels_router)
+    app.include_router(entities_router)
+    app.include_router(rings_router)
+    for lifecycle_router in LIFECYCLE_ROUTERS:
+        app.include_router(lifecycle_router)
     _install_console(app, container)
     return app
 

@@ -10,6 +10,7 @@ from sqlalchemy import RowMapping
 
 from garrison.domain.access import Permission
 from garrison.domain.actions import Action, ActionKind, ActionStatus, ActionTemplate
+from garrison.domain.canary import CanaryCall, CanaryOutcome
 from garrison.domain.cases import Case, CaseStatus, Outcome, Queue, Resolution
 from garrison.domain.decisions import Decision
 from garrison.domain.entities import EntityKind, EntityRef
@@ -102,6 +103,7 @@ def decision_row(decision: Decision) -> Row:
         "policy_version": decision.policy_version,
         "decided_at": decision.decided_at,
         "action_ids": list(decision.action_ids),
+        "lifecycle": _lifecycle_json(decision),
     }
 
 
@@ -116,7 +118,34 @@ def decision_of(row: RowMapping) -> Decision:
         policy_version=row["policy_version"],
         decided_at=row["decided_at"],
         action_ids=tuple(ActionId(i) for i in row["action_ids"]),
+        **_lifecycle_of(row["lifecycle"]),
     )
+
+
+def _lifecycle_json(decision: Decision) -> dict[str, JsonValue] | None:
+    """Shadow hits, canary calls and snoozed rules; None (SQL NULL) when there are none."""
+    if not (decision.shadow_hits or decision.canary or decision.snoozed):
+        return None
+    return {
+        "shadow_hits": [_hit_json(hit) for hit in decision.shadow_hits],
+        "canary": [
+            {"rule": c.rule, "outcome": c.outcome.value, "bucket": c.bucket}
+            for c in decision.canary
+        ],
+        "snoozed": list(decision.snoozed),
+    }
+
+
+def _lifecycle_of(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    return {
+        "shadow_hits": tuple(_hit_of(hit) for hit in raw["shadow_hits"]),
+        "canary": tuple(
+            CanaryCall(c["rule"], CanaryOutcome(c["outcome"]), c["bucket"]) for c in raw["canary"]
+        ),
+        "snoozed": tuple(raw["snoozed"]),
+    }
 
 
 def action_row(action: Action) -> Row:

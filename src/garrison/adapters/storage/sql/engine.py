@@ -2,8 +2,10 @@
 
 SQLite: WAL, a 10 s busy timeout, foreign keys on, and every transaction opened with
 `BEGIN IMMEDIATE`, so writers queue up instead of failing and chained writes (the audit log,
-counters) never interleave. The sqlite3 driver's own transaction handling is switched off
-(isolation_level None) and SQLAlchemy emits the BEGIN, as SQLAlchemy's documentation recommends.
+counters) never interleave; a read-only unit (execution option `garrison_read_only`) opens a
+plain deferred `BEGIN`, a snapshot that never waits for the writer in WAL mode. The sqlite3
+driver's own transaction handling is switched off (isolation_level None) and SQLAlchemy emits the
+BEGIN, as SQLAlchemy's documentation recommends.
 
 PostgreSQL: psycopg 3, READ COMMITTED, pre-pinged pooled connections.
 """
@@ -17,6 +19,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "garrison_read_only"
+"""Connection execution option of a unit that only reads (see `Tx`)."""
 
 
 def parse_url(url: str) -> URL:
@@ -70,4 +74,5 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

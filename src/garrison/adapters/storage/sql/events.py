@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, or_, select
 
 from garrison.adapters.storage.sql import codecs
+from garrison.adapters.storage.sql.driver import Prepared, Sql
 from garrison.adapters.storage.sql.tables import decisions, event_entities, events
 from garrison.adapters.storage.sql.tx import Tx
 from garrison.domain.decisions import Decision
@@ -15,14 +18,40 @@ from garrison.domain.events import Event
 from garrison.domain.ids import DecisionId, EventId
 from garrison.services.unit_of_work import StoredEvent
 
+_EXISTS = Sql("SELECT 1 FROM events WHERE id = ?")
+KNOWN_PER_QUERY = 500
+
+
+@lru_cache(maxsize=64)
+def _known(count: int) -> Sql:
+    return Sql(f"SELECT id FROM events WHERE id IN ({', '.join(['?'] * count)})")
+
+
+_BY_ID = select(events).where(events.c.id == bindparam("id"))
+_INDEX = Prepared(lambda dialect: event_entities.insert())
+
 
 class SqlEventLog:
     def __init__(self, tx: Tx) -> None:
         self._tx = tx
 
     def get(self, event_id: EventId) -> StoredEvent | None:
-        row = self._tx.row(select(events).where(events.c.id == event_id))
+        # Every ingested event asks first; almost always it is new, and the fixed-text lookup
+        # (see `driver`) answers that for a fraction of the cost of the typed select.
+        if not self._tx.driver.fetch(_EXISTS, (event_id,)):
+            return None
+        row = self._tx.row(_BY_ID, {"id": event_id})
         return codecs.stored_event_of(row) if row is not None else None
+
+    def known(self, event_ids: Sequence[EventId]) -> frozenset[EventId]:
+        found: set[EventId] = set()
+        wanted = sorted(set(event_ids))
+        for start in range(0, len(wanted), KNOWN_PER_QUERY):
+            chunk = wanted[start : start + KNOWN_PER_QUERY]
+            found.update(
+                EventId(row[0]) for row in self._tx.driver.fetch(_known(len(chunk)), chunk)
+            )
+        return frozenset(found)
 
     def add(self, stored: StoredEvent) -> None:
         event = stored.event
@@ -36,8 +65,7 @@ class SqlEventLog:
             }
             for ref in event.refs
         ]
-        if index:
-            self._tx.conn.execute(event_entities.insert(), index)
+        self._tx.driver.insert_many(_INDEX, index)
 
     def for_entity(self, ref: EntityRef, limit: int) -> list[Event]:
         stmt = (
@@ -49,6 +77,20 @@ class SqlEventLog:
             .limit(limit)
         )
         return [codecs.event_of(row) for row in self._tx.rows(stmt)]
+
+    def by_time(
+        self, start: datetime, end: datetime | None, after: StoredEvent | None, limit: int
+    ) -> list[StoredEvent]:
+        c = events.c
+        stmt = select(events).where(c.occurred_at >= start)
+        if end is not None:
+            stmt = stmt.where(c.occurred_at < end)
+        if after is not None:
+            at, received, ident = after.event.occurred_at, after.received_at, after.event.id
+            later = or_(c.received_at > received, and_(c.received_at == received, c.id > ident))
+            stmt = stmt.where(or_(c.occurred_at > at, and_(c.occurred_at == at, later)))
+        stmt = stmt.order_by(c.occurred_at, c.received_at, c.id).limit(limit)
+        return [codecs.stored_event_of(row) for row in self._tx.rows(stmt)]
 
 
 class SqlDecisions:

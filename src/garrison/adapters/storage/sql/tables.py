@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Double,
     ForeignKey,
@@ -87,6 +88,7 @@ events = Table(
     Column("fingerprint", String, nullable=False),
     Column("decision_id", String, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
+    Index("ix_events_replay", "occurred_at", "received_at", "id"),
 )
 
 event_entities = Table(
@@ -111,6 +113,9 @@ decisions = Table(
     Column("policy_version", String, nullable=False),
     Column("decided_at", UtcDateTime, nullable=False),
     Column("action_ids", JSON, nullable=False),
+    # Rules lifecycle (migration 0002_lifecycle): shadow hits, canary calls, snoozed rules.
+    Column("lifecycle", JSON(none_as_null=True), nullable=True),
+    Index("ix_decisions_decided_at", "decided_at", "release_version"),
 )
 
 actions = Table(
@@ -253,6 +258,191 @@ counters = Table(
     Column("key", String, primary_key=True),
     Column("bucket", BigInteger, primary_key=True, autoincrement=False),
     Column("count", BigInteger, nullable=False),
+)
+
+# Signals (migration 0002_signals): SUM and DISTINCT buckets, value lists, entity labels.
+counter_sums = Table(
+    "counter_sums",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("bucket", BigInteger, primary_key=True, autoincrement=False),
+    Column("total", Double, nullable=False),
+)
+
+counter_values = Table(
+    "counter_values",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("bucket", BigInteger, primary_key=True, autoincrement=False),
+    Column("value", String, primary_key=True),
+)
+
+value_lists = Table(
+    "value_lists",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("description", String, nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("size", Integer, nullable=False),
+)
+
+value_list_entries = Table(
+    "value_list_entries",
+    metadata,
+    Column(
+        "list_name",
+        Key,
+        ForeignKey("value_lists.name", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("value", Key, primary_key=True),
+)
+
+sequences = Table(
+    "sequences",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+entity_labels = Table(
+    "entity_labels",
+    metadata,
+    Column("subject_kind", Key, primary_key=True),
+    Column("subject_id", Key, primary_key=True),
+    Column("name", Key, primary_key=True),
+    Column("provenance", String, nullable=False),
+    Column("author", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("reference", String, nullable=False),
+)
+
+# Rules lifecycle (migration 0002_lifecycle): releases, the live pointer, run-time controls,
+# per-rule daily counts, shadow records and alerts.
+releases = Table(
+    "releases",
+    metadata,
+    Column("version", BigInteger, primary_key=True, autoincrement=False),
+    Column("text", String, nullable=False),
+    Column("content_hash", String, nullable=False),
+    Column("author", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status", String, nullable=False),
+    Column("notes", String, nullable=False),
+    Column("approved_by", String, nullable=True),
+    Column("rejected_by", String, nullable=True),
+    Column("published_at", UtcDateTime, nullable=True),
+    Column("superseded_at", UtcDateTime, nullable=True),
+    Index("ix_releases_status", "status", "version"),
+)
+
+live_release = Table(
+    "live_release",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+    Column("revision", BigInteger, nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+rule_demotions = Table(
+    "rule_demotions",
+    metadata,
+    Column("release_version", BigInteger, primary_key=True, autoincrement=False),
+    Column("rule", Key, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("reason", String, nullable=False),
+    Column("demoted_at", UtcDateTime, nullable=False),
+    Column("restored_at", UtcDateTime, nullable=True),
+    Column("restored_by", String, nullable=True),
+)
+
+snoozes = Table(
+    "snoozes",
+    metadata,
+    _id(),
+    Column("rule", String, nullable=False),
+    Column("entity_kind", String, nullable=False),
+    Column("entity_id", String, nullable=False),
+    Column("until", UtcDateTime, nullable=False),
+    Column("actor", String, nullable=False),
+    Column("reason", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_snoozes_entity", "entity_kind", "entity_id", "until"),
+    Index("ix_snoozes_rule", "rule", "until"),
+)
+
+rule_day_counts = Table(
+    "rule_day_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("rule", Key, primary_key=True),
+    Column("hits", BigInteger, nullable=False),
+    Column("acted", BigInteger, nullable=False),
+)
+
+shadow_records = Table(
+    "shadow_records",
+    metadata,
+    Column("decision_id", Key, primary_key=True),
+    Column("rule", Key, primary_key=True),
+    Column("decided_at", UtcDateTime, nullable=False),
+    Column("release_version", String, nullable=False),
+    Column("run_as", String, nullable=False),
+    Column("subject_kind", String, nullable=True),
+    Column("subject_id", String, nullable=True),
+    Column("verdict_without", String, nullable=False),
+    Column("verdict_with", String, nullable=False),
+    Index("ix_shadow_records_decided_at", "decided_at"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    _id(),
+    Column("kind", String, nullable=False),
+    Column("rule", String, nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("acknowledged", Boolean, nullable=False),
+    Column("acknowledged_by", String, nullable=True),
+    Index("ix_alerts_created", "created_at", "id"),
+)
+
+# Investigations (migration 0002_links): identity links and the rings found in them.
+links = Table(
+    "links",
+    metadata,
+    Column("account_id", Key, primary_key=True),
+    Column("identifier_kind", Key, primary_key=True),
+    Column("identifier_id", Key, primary_key=True),
+    Column("first_seen", UtcDateTime, nullable=False),
+    Column("last_seen", UtcDateTime, nullable=False),
+    Column("events", BigInteger, nullable=False),
+    Index("ix_links_identifier", "identifier_kind", "identifier_id", "account_id"),
+)
+
+rings = Table(
+    "rings",
+    metadata,
+    _id(),
+    Column("size", Integer, nullable=False),
+    Column("risk", Double, nullable=False),
+    Column("detected_at", UtcDateTime, nullable=False),
+    Column("flagged_at", UtcDateTime, nullable=True),
+    Column("body", JSON, nullable=False),
+    Index("ix_rings_rank", "risk", "size", "id"),
+)
+
+ring_members = Table(
+    "ring_members",
+    metadata,
+    Column("account_id", Key, primary_key=True),
+    Column("ring_id", Key, nullable=False, index=True),
 )
 
 ALL_TABLES: tuple[Table, ...] = tuple(metadata.sorted_tables)

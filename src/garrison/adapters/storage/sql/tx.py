@@ -7,14 +7,18 @@ DuplicateKey without aborting the transaction, so a unit behaves like the in-mem
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Executable, RowMapping, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.sql.expression import ClauseElement
 
+from garrison.adapters.storage.sql.driver import Driver, Prepared
+from garrison.adapters.storage.sql.engine import READ_ONLY
+from garrison.adapters.storage.sql.writelock import WriteLock
 from garrison.services.unit_of_work import DuplicateKey
 
 Insert = postgresql.Insert | sqlite.Insert
@@ -23,10 +27,20 @@ Insert = postgresql.Insert | sqlite.Insert
 class Tx:
     """A connection with its open transaction; `open` at enter, `close` at exit."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self, engine: Engine, write_lock: WriteLock | None = None, *, read_only: bool = False
+    ) -> None:
         self._engine = engine
+        self._write_lock = None if read_only else write_lock
+        self.read_only = read_only
+        self._locked = False
         self._conn: Connection | None = None
+        self._driver: Driver | None = None
         self.dialect = engine.dialect.name
+        self.before_commit: list[Callable[[], None]] = []
+        """Writes a repository held back, run just before each commit (see `counters`)."""
+        self.on_close: list[Callable[[], None]] = []
+        """What a repository forgets when the unit ends (whatever it held back is rolled back)."""
         self.audit_locked = False
 
     @property
@@ -36,16 +50,42 @@ class Tx:
         return self._conn
 
     def open(self) -> None:
-        conn = self._engine.connect()
+        """Take the write lock (SQLite, see `writelock`), then a connection and a transaction."""
+        if self._write_lock is not None:
+            self._write_lock.acquire()
+            self._locked = True
         try:
-            conn.begin()
-        except SQLAlchemyError:
-            conn.close()
+            conn = self._engine.connect()
+            if self.read_only:
+                conn.execution_options(**{READ_ONLY: True})
+            try:
+                conn.begin()
+            except SQLAlchemyError:
+                conn.close()
+                raise
+        except BaseException:
+            self._unlock()
             raise
         self._conn = conn
 
+    @property
+    def driver(self) -> Driver:
+        """The connection's DBAPI side, for fixed SQL text (see `driver`), in the unit's
+        transaction (begun again if the unit committed and goes on)."""
+        conn = self.conn
+        if not conn.in_transaction():
+            conn.begin()
+        driver = self._driver
+        if driver is None:
+            driver = self._driver = Driver(conn, self.dialect)
+        return driver
+
     def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         try:
+            for flush in self.before_commit:
+                flush()
             self.conn.commit()
         except IntegrityError as exc:
             raise DuplicateKey(str(exc.orig)) from exc
@@ -55,15 +95,28 @@ class Tx:
     def close(self) -> None:
         """Roll back whatever was not committed and hand the connection back to the pool."""
         conn, self._conn = self._conn, None
+        driver, self._driver = self._driver, None
         self.audit_locked = False
-        if conn is not None:
-            conn.close()
+        try:
+            for forget in self.on_close:
+                forget()
+            if driver is not None:
+                driver.close()
+            if conn is not None:
+                conn.close()
+        finally:
+            self._unlock()
+
+    def _unlock(self) -> None:
+        if self._locked and self._write_lock is not None:
+            self._locked = False
+            self._write_lock.release()
 
     def rows(self, stmt: Executable) -> list[RowMapping]:
         return list(self.conn.execute(stmt).mappings())
 
-    def row(self, stmt: Executable) -> RowMapping | None:
-        return self.conn.execute(stmt).mappings().first()
+    def row(self, stmt: Executable, params: Mapping[str, Any] | None = None) -> RowMapping | None:
+        return self.conn.execute(stmt, params).mappings().first()
 
     def scalar(self, stmt: Executable) -> Any:
         return self.conn.execute(stmt).scalar()
@@ -79,11 +132,8 @@ class Tx:
         if not rows:
             return
         key = table.primary_key.columns.values()[0]
-        stmt = self.insert(table).on_conflict_do_nothing().returning(key)
-        if len(rows) == 1:
-            inserted = list(self.conn.execute(stmt.values(dict(rows[0]))).scalars())
-        else:
-            inserted = list(self.conn.execute(stmt, [dict(r) for r in rows]).scalars())
+        prepared, driver = _insert_new(table), self.driver
+        inserted = [found[0][0] for row in rows if (found := driver.insert(prepared, row))]
         if len(inserted) < len(rows):
             if inserted:
                 self.conn.execute(table.delete().where(key.in_(inserted)))
@@ -104,3 +154,21 @@ class Tx:
                 yield
         except IntegrityError as exc:
             raise DuplicateKey(what) from exc
+
+
+_INSERTS_NEW: dict[str, Prepared] = {}
+
+
+def _insert_new(table: Table) -> Prepared:
+    """`INSERT ... ON CONFLICT DO NOTHING RETURNING <key>` into `table`, compiled once per
+    dialect (see `driver`): building a statement per row costs more than running it."""
+    prepared = _INSERTS_NEW.get(table.name)
+    if prepared is None:
+        key = table.primary_key.columns.values()[0]
+
+        def build(dialect: str) -> ClauseElement:
+            insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+            return insert.on_conflict_do_nothing().returning(key)
+
+        prepared = _INSERTS_NEW[table.name] = Prepared(build)
+    return prepared

@@ -13,8 +13,16 @@ from garrison.adapters.storage.sql.actions import SqlActions, SqlDeliveries
 from garrison.adapters.storage.sql.cases import SqlCases, SqlLabels, SqlQueues
 from garrison.adapters.storage.sql.counters import SqlCounters
 from garrison.adapters.storage.sql.engine import make_engine
+from garrison.adapters.storage.sql.entity_labels import SqlEntityLabels
 from garrison.adapters.storage.sql.events import SqlDecisions, SqlEventLog
+from garrison.adapters.storage.sql.links import SqlLinks, SqlRings
+from garrison.adapters.storage.sql.lists import SqlLists
+from garrison.adapters.storage.sql.releases import SqlReleases, SqlRuleControls
+from garrison.adapters.storage.sql.rule_activity import SqlAlerts, SqlRuleActivity
 from garrison.adapters.storage.sql.tx import Tx
+from garrison.adapters.storage.sql.writelock import WriteLock, sqlite_write_lock
+from garrison.services.graph_storage import Links, RingStore
+from garrison.services.release_storage import Alerts, Releases, RuleActivity, RuleControls
 from garrison.services.unit_of_work import (
     Actions,
     AuditLog,
@@ -22,8 +30,10 @@ from garrison.services.unit_of_work import (
     Counters,
     Decisions,
     Deliveries,
+    EntityLabels,
     EventLog,
     Labels,
+    Lists,
     Principals,
     Queues,
 )
@@ -39,9 +49,17 @@ class SqlStore:
         if self.engine.dialect.name not in SUPPORTED_DIALECTS:
             self.engine.dispose()
             raise ValueError(f"unsupported database {self.engine.dialect.name!r} in {url!r}")
+        self.write_lock: WriteLock | None = None
+        if self.engine.dialect.name == "sqlite":
+            self.write_lock = sqlite_write_lock(self.engine.url)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.write_lock)
+
+    def reader(self) -> SqlUnitOfWork:
+        """A unit that only reads (it cannot commit): no write lock and, on SQLite, a deferred
+        transaction, a snapshot that does not wait for the writer."""
+        return SqlUnitOfWork(self.engine, read_only=True)
 
     def ping(self) -> bool:
         """Whether the database answers (for readiness probes)."""
@@ -55,6 +73,8 @@ class SqlStore:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self.write_lock is not None:
+            self.write_lock.close()
 
 
 class SqlUnitOfWork:
@@ -63,8 +83,10 @@ class SqlUnitOfWork:
     After `commit()` the unit may keep working: the next statement opens a new transaction.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        self._tx = tx = Tx(engine)
+    def __init__(
+        self, engine: Engine, write_lock: WriteLock | None = None, *, read_only: bool = False
+    ) -> None:
+        self._tx = tx = Tx(engine, write_lock, read_only=read_only)
         # Annotated with the ports, so mypy checks each repository against its protocol.
         self.events: EventLog = SqlEventLog(tx)
         self.decisions: Decisions = SqlDecisions(tx)
@@ -76,6 +98,14 @@ class SqlUnitOfWork:
         self.audit: AuditLog = SqlAuditLog(tx)
         self.deliveries: Deliveries = SqlDeliveries(tx)
         self.counters: Counters = SqlCounters(tx)
+        self.lists: Lists = SqlLists(tx)
+        self.entity_labels: EntityLabels = SqlEntityLabels(tx)
+        self.releases: Releases = SqlReleases(tx)
+        self.rule_controls: RuleControls = SqlRuleControls(tx)
+        self.rule_activity: RuleActivity = SqlRuleActivity(tx)
+        self.alerts: Alerts = SqlAlerts(tx)
+        self.links: Links = SqlLinks(tx)
+        self.rings: RingStore = SqlRings(tx)
 
     def __enter__(self) -> Self:
         self._tx.open()

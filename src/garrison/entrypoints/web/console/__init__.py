@@ -11,7 +11,17 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from garrison.bootstrap import Container
-from garrison.entrypoints.web.console import audit, auth_pages, cases, queues
+from garrison.entrypoints.web.console import (
+    audit,
+    auth_pages,
+    cases,
+    investigate,
+    queues,
+    releases,
+    rule_backtest,
+    rule_editor,
+    rules,
+)
 from garrison.entrypoints.web.console.context import Console
 from garrison.entrypoints.web.console.pages import STATIC_DIR, Pages
 from garrison.entrypoints.web.console.routing import console_route
@@ -27,6 +37,7 @@ def install(app: FastAPI, container: Container) -> None:
     pages = Pages(container.clock, container.secret_key, cookie_secure=settings.cookie_secure)
     codec = SessionCodec(container.secret_key, settings.session_max_age_seconds)
     console = Console(container, pages, Gate(container.access, codec), console_route(pages))
-    for module in (auth_pages, queues, cases, audit):
+    pages_of = (auth_pages, queues, cases, audit, investigate)
+    for module in (*pages_of, rules, rule_editor, rule_backtest, releases):
         app.include_router(module.router(console))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -13,7 +13,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from garrison.domain.actions import Action, ActionKind, ActionStatus
+from garrison.domain.canary import CanaryOutcome
 from garrison.domain.decisions import Decision
+from garrison.domain.rules import RuleHit
 from garrison.domain.verdicts import Verdict
 from garrison.entrypoints.web.schemas.errors import ErrorOut
 from garrison.services.ingest import IngestResult
@@ -25,6 +27,12 @@ class ReasonOut(BaseModel):
     explanation: str
     verdict: Verdict | None
     score: float
+
+
+class CanaryOut(BaseModel):
+    rule: str
+    outcome: CanaryOutcome
+    bucket: int | None
 
 
 class ActionOut(BaseModel):
@@ -52,6 +60,12 @@ class DecisionOut(BaseModel):
     release_version: str
     policy_version: str
     decided_at: datetime
+    shadow_hits: list[ReasonOut] = []
+    """Hits of rules that only watched: they changed neither the verdict nor the actions."""
+    canary: list[CanaryOut] = []
+    """What each canary rule that fired did for the subject: applied, not selected, held out."""
+    snoozed: list[str] = []
+    """Rules that fired but were snoozed for an entity of the event (treated as not hit)."""
 
 
 class IngestOut(DecisionOut):
@@ -91,20 +105,27 @@ def decision_wire(decision: Decision, actions: Iterable[Action]) -> dict[str, An
         "event_id": decision.event_id,
         "verdict": decision.verdict.value,
         "score": decision.score,
-        "reasons": [
-            {
-                "rule": hit.rule,
-                "policy": hit.policy,
-                "explanation": hit.explanation,
-                "verdict": hit.verdict.value if hit.verdict else None,
-                "score": hit.score,
-            }
-            for hit in decision.hits
-        ],
+        "reasons": [reason_wire(hit) for hit in decision.hits],
         "actions": [action_wire(a) for a in actions if a.decision_id == decision.id],
         "release_version": decision.release_version,
         "policy_version": decision.policy_version,
         "decided_at": decision.decided_at,
+        "shadow_hits": [reason_wire(hit) for hit in decision.shadow_hits],
+        "canary": [
+            {"rule": c.rule, "outcome": c.outcome.value, "bucket": c.bucket}
+            for c in decision.canary
+        ],
+        "snoozed": list(decision.snoozed),
+    }
+
+
+def reason_wire(hit: RuleHit) -> dict[str, Any]:
+    return {
+        "rule": hit.rule,
+        "policy": hit.policy,
+        "explanation": hit.explanation,
+        "verdict": hit.verdict.value if hit.verdict else None,
+        "score": hit.score,
     }
 
 

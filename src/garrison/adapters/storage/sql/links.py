@@ -1,0 +1,225 @@
+"""Identity links (one row per account and identifier) and the rings of the latest detection.
+
+Observing is one multi-row upsert that keeps the earliest first-seen, the latest last-seen and
+counts events; `counts` stops counting at `cap`, so a hub IP costs no more than a quiet one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Executable, RowMapping, case, func, select, tuple_
+
+from garrison.adapters.storage.sql.tables import links, ring_members, rings
+from garrison.adapters.storage.sql.tx import Tx
+from garrison.domain.entities import EntityKind, EntityRef
+from garrison.domain.graph import Link, Strength
+from garrison.domain.rings import Ring, RingMethod, RingRisk, RiskFactor, SharedIdentifier
+from garrison.services.graph_storage import LinkKey
+
+_L = links.c
+_R = rings.c
+_ORDER = (_L.account_id, _L.identifier_kind, _L.identifier_id)
+_SCANNED = (*_ORDER, _L.first_seen, _L.last_seen, _L.events)
+_KINDS = {kind.value: kind for kind in EntityKind}
+
+
+class SqlLinks:
+    def __init__(self, tx: Tx) -> None:
+        self._tx = tx
+
+    def observe(self, account: EntityRef, identifiers: Sequence[EntityRef], at: datetime) -> None:
+        rows = [
+            {
+                "account_id": account.id,
+                "identifier_kind": ident.kind.value,
+                "identifier_id": ident.id,
+                "first_seen": at,
+                "last_seen": at,
+                "events": 1,
+            }
+            for ident in dict.fromkeys(identifiers)
+        ]
+        if rows:
+            self._tx.conn.execute(_upsert(self._tx), rows)
+
+    def identifiers_for(self, account: EntityRef) -> list[Link]:
+        stmt = select(links).where(_L.account_id == account.id).order_by(*_ORDER)
+        return [_link(row) for row in self._tx.rows(stmt)]
+
+    def accounts_for(self, identifier: EntityRef, limit: int) -> list[Link]:
+        stmt = (
+            select(links)
+            .where(_L.identifier_kind == identifier.kind.value)
+            .where(_L.identifier_id == identifier.id)
+            .order_by(_L.account_id)
+            .limit(limit)
+        )
+        return [_link(row) for row in self._tx.rows(stmt)]
+
+    def counts(self, identifiers: Sequence[EntityRef], cap: int) -> dict[EntityRef, int]:
+        found: dict[EntityRef, int] = {}
+        for ident in dict.fromkeys(identifiers):
+            capped = (
+                select(_L.account_id)
+                .where(_L.identifier_kind == ident.kind.value)
+                .where(_L.identifier_id == ident.id)
+                .limit(cap)
+                .subquery()
+            )
+            found[ident] = int(self._tx.scalar(select(func.count()).select_from(capped)) or 0)
+        return found
+
+    def scan(self, after: LinkKey | None, limit: int) -> list[Link]:
+        stmt = select(*_SCANNED).order_by(*_ORDER).limit(limit)
+        if after is not None:
+            stmt = stmt.where(tuple_(*_ORDER) > tuple_(*after))
+        # Plain tuples and one ref per account: ring detection reads every link this way.
+        out: list[Link] = []
+        account: EntityRef | None = None
+        for account_id, kind, ident, first, last, events in self._tx.conn.execute(stmt).all():
+            if account is None or account.id != account_id:
+                account = EntityRef(EntityKind.ACCOUNT, account_id)
+            out.append(Link(account, EntityRef(_KINDS[kind], ident), first, last, int(events)))
+        return out
+
+    def clear(self) -> None:
+        self._tx.conn.execute(links.delete())
+
+
+class SqlRings:
+    def __init__(self, tx: Tx) -> None:
+        self._tx = tx
+
+    def replace(self, found: Sequence[Ring]) -> None:
+        conn = self._tx.conn
+        conn.execute(ring_members.delete())
+        conn.execute(rings.delete())
+        if not found:
+            return
+        conn.execute(rings.insert(), [_ring_row(ring) for ring in found])
+        members = [{"account_id": m.id, "ring_id": r.id} for r in found for m in r.members]
+        if members:
+            conn.execute(ring_members.insert(), members)
+
+    def get(self, ring_id: str) -> Ring | None:
+        row = self._tx.row(select(rings).where(_R.id == ring_id))
+        return _ring(row) if row is not None else None
+
+    def list(self, *, min_size: int, limit: int, offset: int = 0) -> list[Ring]:
+        stmt = (
+            select(rings)
+            .where(_R.size >= min_size)
+            .order_by(_R.risk.desc(), _R.size.desc(), _R.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_ring(row) for row in self._tx.rows(stmt)]
+
+    def for_account(self, account: EntityRef) -> Ring | None:
+        if account.kind is not EntityKind.ACCOUNT:
+            return None
+        stmt = (
+            select(rings)
+            .join(ring_members, ring_members.c.ring_id == _R.id)
+            .where(ring_members.c.account_id == account.id)
+        )
+        row = self._tx.row(stmt)
+        return _ring(row) if row is not None else None
+
+    def flagged(self) -> dict[str, datetime]:
+        stmt = select(_R.id, _R.flagged_at).where(_R.flagged_at.is_not(None))
+        return {row["id"]: row["flagged_at"] for row in self._tx.rows(stmt)}
+
+
+_UPSERTS: dict[str, Executable] = {}
+
+
+def _upsert(tx: Tx) -> Executable:
+    """The link upsert of the unit's dialect, built once: building it per event costs more than
+    running it."""
+    stmt = _UPSERTS.get(tx.dialect)
+    if stmt is None:
+        insert = tx.insert(links)
+        new = insert.excluded
+        stmt = _UPSERTS[tx.dialect] = insert.on_conflict_do_update(
+            index_elements=[c.name for c in _ORDER],
+            set_={
+                "first_seen": case(
+                    (new.first_seen < _L.first_seen, new.first_seen), else_=_L.first_seen
+                ),
+                "last_seen": case(
+                    (new.last_seen > _L.last_seen, new.last_seen), else_=_L.last_seen
+                ),
+                "events": _L.events + 1,
+            },
+        )
+    return stmt
+
+
+def _link(row: RowMapping) -> Link:
+    return Link(
+        EntityRef(EntityKind.ACCOUNT, row["account_id"]),
+        EntityRef(_KINDS[row["identifier_kind"]], row["identifier_id"]),
+        row["first_seen"],
+        row["last_seen"],
+        int(row["events"]),
+    )
+
+
+def _ring_row(ring: Ring) -> dict[str, Any]:
+    body = {
+        "members": [str(m) for m in ring.members],
+        "infrastructure": [
+            {"ref": str(s.ref), "strength": s.strength.value, "owners": s.owners}
+            for s in ring.infrastructure
+        ],
+        "method": ring.method.value,
+        "first_seen": ring.first_seen.isoformat(),
+        "last_seen": ring.last_seen.isoformat(),
+        "burst": ring.burst,
+        "labelled_bad": [str(m) for m in ring.labelled_bad],
+        "risk": {
+            "score": ring.risk.score,
+            "factors": [
+                {"name": f.name, "value": f.value, "weight": f.weight, "note": f.note}
+                for f in ring.risk.factors
+            ],
+        },
+    }
+    return {
+        "id": ring.id,
+        "size": ring.size,
+        "risk": ring.risk.score,
+        "detected_at": ring.detected_at,
+        "flagged_at": ring.flagged_at,
+        "body": body,
+    }
+
+
+def _ring(row: RowMapping) -> Ring:
+    body = row["body"]
+    risk = body["risk"]
+    return Ring(
+        id=row["id"],
+        members=tuple(EntityRef.parse(m) for m in body["members"]),
+        infrastructure=tuple(
+            SharedIdentifier(EntityRef.parse(s["ref"]), Strength(s["strength"]), s["owners"])
+            for s in body["infrastructure"]
+        ),
+        method=RingMethod(body["method"]),
+        first_seen=datetime.fromisoformat(body["first_seen"]),
+        last_seen=datetime.fromisoformat(body["last_seen"]),
+        burst=body["burst"],
+        labelled_bad=tuple(EntityRef.parse(m) for m in body["labelled_bad"]),
+        risk=RingRisk(
+            risk["score"],
+            tuple(
+                RiskFactor(f["name"], f["value"], f["weight"], f["note"]) for f in risk["factors"]
+            ),
+        ),
+        detected_at=row["detected_at"],
+        flagged_at=row["flagged_at"],
+    )

@@ -156,7 +156,9 @@ def bootstrap(
             signals=signals,
             canary_holdout_percent=settings.canary_holdout_percent,
         ),
-        dispatcher=Dispatcher(store.uow, transport, clock, ids, webhook=webhook, retry=retry),
+        dispatcher=Dispatcher(
+            store.uow, transport, clock, ids, webhook=webhook, retry=retry, readers=store.reader
+        ),
         review=ReviewService(store.uow, clock, ids),
         access=AccessService(store.uow, Argon2Passwords(), clock, ids, readers=store.reader),
         rules=RulesService(

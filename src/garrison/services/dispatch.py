@@ -62,8 +62,11 @@ class Dispatcher:
         webhook: WebhookTarget | None,
         retry: RetryPolicy,
         batch_size: int = 100,
+        readers: UnitOfWorkFactory | None = None,
     ) -> None:
+        """`readers` open units that only read: looking for due webhooks is one, every pass."""
         self._uow = uow_factory
+        self._readers = readers or uow_factory
         self._transport = transport
         self._clock = clock
         self._ids = ids
@@ -173,7 +176,7 @@ class Dispatcher:
         )
 
     def deliver_due(self, report: DispatchReport) -> None:
-        with self._uow() as uow:
+        with self._readers() as uow:
             due = uow.deliveries.due(self._clock.now(), self._batch)
         outcomes = [self._send(delivery) for delivery in due]
         if not outcomes:

@@ -19,8 +19,9 @@ from garrison.domain.actions import Action
 from garrison.domain.decisions import Decision, ScorePolicy, decide, plan_actions
 from garrison.domain.errors import Conflict, GarrisonError
 from garrison.domain.events import Event
-from garrison.domain.ids import ActionId, DecisionId
+from garrison.domain.ids import ActionId, DecisionId, EventId
 from garrison.domain.lifecycle import Lineup, Staging
+from garrison.services.ingest_group import GroupCommit
 from garrison.services.ports import Clock, IdGenerator, ReleaseSource
 from garrison.services.signals import Signals
 from garrison.services.staging import StagingRecorder
@@ -60,15 +61,28 @@ class IngestService:
         self._signals = signals or Signals()
         self._holdout = canary_holdout_percent
         self._staging = StagingRecorder(policy, clock, ids)
+        self._group: GroupCommit[Event, IngestResult | GarrisonError] = GroupCommit(
+            self.process_batch
+        )
 
     def process(self, event: Event) -> IngestResult:
+        """One event's decision; raises its Conflict or InvalidInput. Calls that overlap in
+        time share one transaction (see `ingest_group`); a lone call runs alone."""
+        outcome = self._group.submit(event)
+        if isinstance(outcome, GarrisonError):
+            raise outcome
+        return outcome
+
+    def _process(self, event: Event) -> IngestResult:
         fingerprint = event.fingerprint()
         try:
             with self._uow() as uow:
                 stored = uow.events.get(event.id)
                 if stored is not None:
                     return _replay(uow, stored, fingerprint)
-                result, _ = self._write(uow, event, fingerprint, self._releases.lineup(uow))
+                lineup = self._releases.lineup(uow)
+                result, written, _ = self._decide_new(uow, event, fingerprint, lineup)
+                _store(uow, [written], [result])
                 uow.commit()
                 return result
         except DuplicateKey:
@@ -96,46 +110,52 @@ class IngestService:
         return [self._alone(event) for event in events]
 
     def _batch(self, events: Sequence[Event]) -> list[IngestResult | GarrisonError]:
-        """The batch's ids are looked up at once, and the live release read once (again only
-        after a rule of it was demoted, which changes how it runs)."""
+        """The batch's ids are looked up at once, the live release read once (again only after
+        a rule of it was demoted, which changes how it runs), and its new events, decisions and
+        actions written together at the end; an id repeated in the batch answers from memory."""
         results: list[IngestResult | GarrisonError] = []
+        new: dict[EventId, tuple[str, IngestResult]] = {}
+        written: list[StoredEvent] = []
+        fingerprints = [event.fingerprint() for event in events]  # before the write lock
         with self._uow() as uow:
-            seen = set(uow.events.known([event.id for event in events]))
+            known = uow.events.known([event.id for event in events])
             lineup = self._releases.lineup(uow)
-            for event in events:
-                fingerprint = event.fingerprint()
-                stored = uow.events.get(event.id) if event.id in seen else None
-                if stored is None:
-                    result, demoted = self._write(uow, event, fingerprint, lineup)
-                    results.append(result)
-                    seen.add(event.id)
-                    lineup = self._releases.lineup(uow) if demoted else lineup
-                    continue
+            for event, fingerprint in zip(events, fingerprints, strict=True):
+                stored = uow.events.get(event.id) if event.id in known else None
                 try:
-                    results.append(_replay(uow, stored, fingerprint))
+                    if event.id in new:
+                        results.append(_again(event, fingerprint, *new[event.id]))
+                    elif stored is not None:
+                        results.append(_replay(uow, stored, fingerprint))
+                    else:
+                        result, stored, demoted = self._decide_new(uow, event, fingerprint, lineup)
+                        results.append(result)
+                        written.append(stored)
+                        new[event.id] = (fingerprint, result)
+                        lineup = self._releases.lineup(uow) if demoted else lineup
                 except Conflict as conflict:
                     results.append(conflict)
+            _store(uow, written, [new[stored.event.id][1] for stored in written])
             uow.commit()
         return results
 
     def _alone(self, event: Event) -> IngestResult | GarrisonError:
         try:
-            return self.process(event)
+            return self._process(event)
         except GarrisonError as error:
             return error
 
-    def _write(
+    def _decide_new(
         self, uow: UnitOfWork, event: Event, fingerprint: str, lineup: Lineup
-    ) -> tuple[IngestResult, bool]:
-        """Decide a new event and write it, its decision, actions, counts and stage records;
-        whether a rule was demoted on the way (the live release then runs differently)."""
+    ) -> tuple[IngestResult, StoredEvent, bool]:
+        """Decide a new event and write its counts and stage records; the event to store (the
+        caller stores it with its decision and actions: see `_store`), and whether a rule was
+        demoted on the way (the live release then runs differently)."""
         result, staging = self._decide(uow, event, lineup)
-        uow.events.add(StoredEvent(event, fingerprint, result.decision.id, self._clock.now()))
-        uow.decisions.add(result.decision)
-        uow.actions.add(result.actions)
         self._signals.record(uow, lineup.feeds(event.type), event)
         demoted = self._staging.record(uow, lineup, staging, result.decision, event)
-        return result, demoted
+        stored = StoredEvent(event, fingerprint, result.decision.id, self._clock.now())
+        return result, stored, demoted
 
     def _decide(
         self, uow: UnitOfWork, event: Event, lineup: Lineup
@@ -176,12 +196,27 @@ class IngestService:
         return IngestResult(decision, actions, replayed=False), staging
 
 
+def _store(uow: UnitOfWork, events: list[StoredEvent], results: list[IngestResult]) -> None:
+    """New events with their decisions and planned actions (the outbox), a few statements."""
+    uow.events.add_many(events)
+    uow.decisions.add_many([result.decision for result in results])
+    uow.actions.add([action for result in results for action in result.actions])
+
+
+def _again(event: Event, fingerprint: str, first: str, result: IngestResult) -> IngestResult:
+    """An id already decided in this batch: its decision again, or a Conflict."""
+    if fingerprint != first:
+        raise _conflict(event.id)
+    return IngestResult(result.decision, result.actions, replayed=True)
+
+
+def _conflict(event_id: EventId) -> Conflict:
+    return Conflict(f"event {event_id} was already ingested with a different body", field="id")
+
+
 def _replay(uow: UnitOfWork, stored: StoredEvent, fingerprint: str) -> IngestResult:
     if stored.fingerprint != fingerprint:
-        raise Conflict(
-            f"event {stored.event.id} was already ingested with a different body",
-            field="id",
-        )
+        raise _conflict(stored.event.id)
     decision = uow.decisions.get(stored.decision_id)
     if decision is None:  # pragma: no cover - the event and its decision commit together
         raise Conflict(f"event {stored.event.id} has no stored decision", field="id")

@@ -75,6 +75,11 @@ class EventLog(Protocol):
         """Append; raise DuplicateKey if the id is taken."""
         ...
 
+    def add_many(self, stored: Sequence[StoredEvent]) -> None:
+        """Append all (a batch's events, in few statements) or none: DuplicateKey if an id is
+        taken or given twice."""
+        ...
+
     def for_entity(self, ref: EntityRef, limit: int) -> list[Event]:
         """Events naming `ref`, newest first."""
         ...
@@ -89,6 +94,10 @@ class EventLog(Protocol):
 
 class Decisions(Protocol):
     def add(self, decision: Decision) -> None: ...
+    def add_many(self, decisions: Sequence[Decision]) -> None:
+        """Add all or none, like `EventLog.add_many`."""
+        ...
+
     def get(self, decision_id: DecisionId) -> Decision | None: ...
     def many(self, ids: Sequence[DecisionId]) -> list[Decision]:
         """The decisions with these ids, in the order given (unknown ids are skipped)."""

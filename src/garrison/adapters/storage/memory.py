@@ -128,6 +128,13 @@ class _EventLog(_Repo):
     def known(self, event_ids: Sequence[EventId]) -> frozenset[EventId]:
         return frozenset(i for i in event_ids if i in self.s.events)
 
+    def add_many(self, stored: Sequence[StoredEvent]) -> None:
+        ids = [s.event.id for s in stored]
+        if len(set(ids)) < len(ids) or self.known(ids):
+            raise DuplicateKey(f"event among {', '.join(ids)}")
+        for one in stored:
+            self.add(one)
+
     def for_entity(self, ref: EntityRef, limit: int) -> list[Event]:
         found = [se.event for se in self.s.events.values() if ref in se.event.refs]
         found.sort(key=lambda e: (e.occurred_at, e.id), reverse=True)
@@ -144,6 +151,13 @@ class _Decisions(_Repo):
         if decision.id in self.s.decisions:
             raise DuplicateKey(f"decision {decision.id}")
         self.s.decisions[decision.id] = decision
+
+    def add_many(self, decisions: Sequence[Decision]) -> None:
+        ids = [d.id for d in decisions]
+        if len(set(ids)) < len(ids) or any(i in self.s.decisions for i in ids):
+            raise DuplicateKey(f"decision among {', '.join(ids)}")
+        for decision in decisions:
+            self.add(decision)
 
     def get(self, decision_id: DecisionId) -> Decision | None:
         return self.s.decisions.get(decision_id)

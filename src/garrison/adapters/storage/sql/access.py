@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, text, union_all
+from sqlalchemy import bindparam, func, select, text, union_all
 
 from garrison.adapters.storage.sql import records
 from garrison.adapters.storage.sql.tables import api_keys, audit_head, audit_records, users
@@ -16,6 +16,14 @@ AUDIT_LOCK_KEY = 0x6A5_A0D17
 """The PostgreSQL advisory lock that serialises audit appends (any constant unique to Garrison)."""
 
 
+_KEY_BY_HASH = select(api_keys).where(api_keys.c.key_hash == bindparam("key_hash"))
+"""Built once: every API request looks its key up."""
+_LAST = select(audit_records).order_by(audit_records.c.seq.desc()).limit(1)
+_NEWEST = select(func.max(audit_records.c.seq))
+_HEAD = select(audit_head.c.seq, audit_head.c.hash)
+"""Built once: every write appends to the audit chain."""
+
+
 class SqlPrincipals:
     def __init__(self, tx: Tx) -> None:
         self._tx = tx
@@ -24,7 +32,7 @@ class SqlPrincipals:
         self._tx.insert_new(api_keys, [records.api_key_row(record)], what="api key")
 
     def api_key_by_hash(self, key_hash: str) -> ApiKeyRecord | None:
-        row = self._tx.row(select(api_keys).where(api_keys.c.key_hash == key_hash))
+        row = self._tx.row(_KEY_BY_HASH, {"key_hash": key_hash})
         return records.api_key_of(row) if row is not None else None
 
     def add_user(self, record: UserRecord) -> None:
@@ -53,13 +61,12 @@ class SqlAuditLog:
 
     def last(self) -> AuditRecord | None:
         self._lock()
-        stmt = select(audit_records).order_by(audit_records.c.seq.desc()).limit(1)
-        row = self._tx.row(stmt)
+        row = self._tx.row(_LAST)
         return records.audit_of(row) if row is not None else None
 
     def append(self, record: AuditRecord) -> None:
         self._lock()
-        newest = self._tx.scalar(select(func.max(audit_records.c.seq)))
+        newest = self._tx.scalar(_NEWEST)
         if newest is not None and newest >= record.seq:
             raise DuplicateKey(f"audit record {record.seq}")
         self._tx.insert_new(
@@ -68,7 +75,7 @@ class SqlAuditLog:
         self._tx.upsert(audit_head, {"id": 1, "seq": record.seq, "hash": record.hash})
 
     def head(self) -> tuple[int, str] | None:
-        row = self._tx.row(select(audit_head.c.seq, audit_head.c.hash))
+        row = self._tx.row(_HEAD)
         return (int(row["seq"]), row["hash"]) if row is not None else None
 
     def scan(self, after_seq: int, limit: int) -> list[AuditRecord]:

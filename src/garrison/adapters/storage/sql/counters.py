@@ -93,6 +93,7 @@ class SqlCounters:
         self._counts: dict[str, dict[int, int]] = {}
         self._amounts: dict[str, dict[int, float]] = {}
         self._marks: set[tuple[str, int, str]] = set()
+        self._marked: set[str] = set()
         tx.before_commit.append(self._flush)
         tx.on_close.append(self._forget)
 
@@ -119,10 +120,11 @@ class SqlCounters:
 
     def mark(self, items: Sequence[tuple[str, int, str]]) -> None:
         self._marks.update(items)
+        self._marked.update(key for key, _, _ in items)
 
     def distinct(self, queries: Sequence[tuple[str, int, int, str | None]]) -> list[int]:
         """Distinct values per (key, first, last, also); one statement per 200 queries."""
-        if self._marks and {key for key, *_ in self._marks} & {q[0] for q in queries}:
+        if self._marked and any(query[0] in self._marked for query in queries):
             self._write_marks()
         return [int(n) for n in self._read(_distinct_sql, queries)]
 
@@ -137,12 +139,12 @@ class SqlCounters:
         self._write_marks()
 
     def _write_marks(self) -> None:
-        marks, self._marks = sorted(self._marks), set()
+        marks, self._marks, self._marked = sorted(self._marks), set(), set()
         self._upsert(_mark_sql, marks)
 
     def _forget(self) -> None:
         self._forget_counts()
-        self._marks = set()
+        self._marks, self._marked = set(), set()
 
     def _forget_counts(self) -> None:
         self._counts, self._amounts = {}, {}

@@ -54,16 +54,23 @@ class SqlEventLog:
         return frozenset(found)
 
     def add(self, stored: StoredEvent) -> None:
-        event = stored.event
-        self._tx.insert_new(events, [codecs.stored_event_row(stored)], what=f"event {event.id}")
+        self.add_many([stored])
+
+    def add_many(self, stored: Sequence[StoredEvent]) -> None:
+        if not stored:
+            return
+        rows = [codecs.stored_event_row(one) for one in stored]
+        what = f"event among {', '.join(one.event.id for one in stored)}"
+        self._tx.insert_new(events, rows, what=what)
         index = [
             {
                 "kind": ref.kind.value,
                 "entity_id": ref.id,
-                "event_id": event.id,
-                "occurred_at": event.occurred_at,
+                "event_id": one.event.id,
+                "occurred_at": one.event.occurred_at,
             }
-            for ref in event.refs
+            for one in stored
+            for ref in one.event.refs
         ]
         self._tx.driver.insert_many(_INDEX, index)
 
@@ -98,9 +105,12 @@ class SqlDecisions:
         self._tx = tx
 
     def add(self, decision: Decision) -> None:
-        self._tx.insert_new(
-            decisions, [codecs.decision_row(decision)], what=f"decision {decision.id}"
-        )
+        self.add_many([decision])
+
+    def add_many(self, batch: Sequence[Decision]) -> None:
+        rows = [codecs.decision_row(decision) for decision in batch]
+        what = f"decision among {', '.join(decision.id for decision in batch)}"
+        self._tx.insert_new(decisions, rows, what=what)
 
     def get(self, decision_id: DecisionId) -> Decision | None:
         row = self._tx.row(select(decisions).where(decisions.c.id == decision_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Executable, RowMapping, Table
@@ -16,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql.expression import ClauseElement
 
-from garrison.adapters.storage.sql.driver import Driver, Prepared
+from garrison.adapters.storage.sql.driver import Driver, Prepared, Sql
 from garrison.adapters.storage.sql.engine import READ_ONLY
 from garrison.adapters.storage.sql.writelock import WriteLock
 from garrison.services.unit_of_work import DuplicateKey
@@ -128,10 +129,20 @@ class Tx:
         return sqlite.insert(table)
 
     def insert_new(self, table: Table, rows: Sequence[Mapping[str, Any]], *, what: str) -> None:
-        """Insert all `rows` or none: raise DuplicateKey if any collides with a stored row."""
+        """Insert all `rows` or none: raise DuplicateKey if any collides with a stored row (or
+        another of `rows`).
+
+        Each row is its own `ON CONFLICT DO NOTHING RETURNING` insert, except several rows on
+        SQLite: the unit holds the write lock, so one look for their keys and one insert of all
+        of them do the same.
+        """
         if not rows:
             return
-        key = table.primary_key.columns.values()[0]
+        keys = table.primary_key.columns.values()
+        if len(rows) > 1 and len(keys) == 1 and self.dialect == "sqlite":
+            self._insert_all_new(table, keys[0].name, rows, what)
+            return
+        key = keys[0]
         prepared, driver = _insert_new(table), self.driver
         inserted = [found[0][0] for row in rows if (found := driver.insert(prepared, row))]
         if len(inserted) < len(rows):
@@ -139,12 +150,23 @@ class Tx:
                 self.conn.execute(table.delete().where(key.in_(inserted)))
             raise DuplicateKey(what)
 
+    def _insert_all_new(
+        self, table: Table, key: str, rows: Sequence[Mapping[str, Any]], what: str
+    ) -> None:
+        wanted = [row[key] for row in rows]
+        if len(set(wanted)) < len(wanted):
+            raise DuplicateKey(what)
+        driver = self.driver
+        for start in range(0, len(wanted), KEYS_PER_QUERY):
+            chunk = wanted[start : start + KEYS_PER_QUERY]
+            if driver.fetch(_stored_keys(table.name, key, len(chunk)), chunk):
+                raise DuplicateKey(what)
+        driver.insert_many(_plain_insert(table), rows)
+
     def upsert(self, table: Table, row: Mapping[str, Any]) -> None:
-        """Insert `row`, or overwrite the stored row with the same primary key."""
-        keys = [c.name for c in table.primary_key.columns]
-        stmt = self.insert(table).values(dict(row))
-        changes = {name: stmt.excluded[name] for name in row if name not in keys}
-        self.conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))
+        """Insert `row`, or overwrite the stored row with the same primary key (a statement
+        compiled once per table and set of columns, see `driver`)."""
+        self.driver.insert(_upsert(table, tuple(row)), row)
 
     @contextmanager
     def guarded(self, what: str) -> Iterator[None]:
@@ -172,3 +194,37 @@ def _insert_new(table: Table) -> Prepared:
 
         prepared = _INSERTS_NEW[table.name] = Prepared(build)
     return prepared
+
+
+_UPSERTS: dict[tuple[str, tuple[str, ...]], Prepared] = {}
+
+
+def _upsert(table: Table, columns: tuple[str, ...]) -> Prepared:
+    prepared = _UPSERTS.get((table.name, columns))
+    if prepared is None:
+        keys = [c.name for c in table.primary_key.columns]
+
+        def build(dialect: str) -> ClauseElement:
+            insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+            changes = {name: insert.excluded[name] for name in columns if name not in keys}
+            return insert.on_conflict_do_update(index_elements=keys, set_=changes)
+
+        prepared = _UPSERTS[(table.name, columns)] = Prepared(build)
+    return prepared
+
+
+_PLAIN_INSERTS: dict[str, Prepared] = {}
+KEYS_PER_QUERY = 500
+
+
+def _plain_insert(table: Table) -> Prepared:
+    prepared = _PLAIN_INSERTS.get(table.name)
+    if prepared is None:
+        prepared = _PLAIN_INSERTS[table.name] = Prepared(lambda dialect: table.insert())
+    return prepared
+
+
+@lru_cache(maxsize=256)
+def _stored_keys(table: str, key: str, count: int) -> Sql:
+    """`SELECT key FROM table WHERE key IN (...)` for `count` keys (names from the schema)."""
+    return Sql(f'SELECT "{key}" FROM "{table}" WHERE "{key}" IN ({", ".join(["?"] * count)})')

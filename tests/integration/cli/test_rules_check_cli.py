@@ -138,7 +138,7 @@ def test_the_starter_pack_checks_and_its_tests_pass(run: Run, tmp_path: Path) ->
     result = run("test", path)
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "29 passed, 0 failed"
+    assert result.stdout.splitlines()[-1] == "31 passed, 0 failed"
     assert "PASS example card_testing_account / fifth card in an hour, declined: fired" in (
         result.stdout
     )

@@ -122,7 +122,7 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], dict[str, str], dict[VelocitySpe
         "payment.attempt",
         {"amount_usd": 80.0, "card_country": "BR", "ip_country": "us", "result": "approved"},
         PAYMENT,
-        {},
+        {total("attr.amount_usd", "payment_method", DAY, "payment.attempt"): 320},
     ),
     ("chargeback_review", "payment.chargeback", {"amount_usd": 20.0}, PAYMENT, {}),
     (
@@ -185,7 +185,13 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], dict[str, str], dict[VelocitySpe
         CONTENT,
         {spec("account", HOUR, "content.submitted"): 6},
     ),
-    ("user_report", "report.filed", {"reporter": "a2", "reason": "spam"}, {"account": "a1"}, {}),
+    (
+        "user_report",
+        "report.filed",
+        {"reporter": "a2", "reason": "spam"},
+        {"account": "a1"},
+        {distinct("attr.reporter", "account", DAY, "report.filed"): 3},
+    ),
 ]
 
 

@@ -20,7 +20,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import backtest, engine, graph, http_ingest, ingest, starter_quality  # noqa: E402
+from bench import (  # noqa: E402
+    backtest,
+    engine,
+    entity_page,
+    graph,
+    http_ingest,
+    ingest,
+    starter_quality,
+    tabular_model,
+    text_model,
+    trends,
+)
 from bench.measure import Measurement  # noqa: E402
 from bench.report import (  # noqa: E402
     DEFAULT_OUTPUT,
@@ -60,6 +71,10 @@ BENCHMARKS: dict[str, Callable[..., list[Row]]] = {
     backtest.NAME: backtest.run,
     starter_quality.NAME: starter_quality.run,
     graph.NAME: graph_rows,
+    entity_page.NAME: entity_page.run,
+    tabular_model.NAME: tabular_model.run,
+    text_model.NAME: text_model.run,
+    trends.NAME: trends.run,
 }
 
 

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Protocol
 
 from garrison.adapters.enrichment import OfflineEnricher
+from garrison.adapters.enrichment_geo import shipped_enrichers
 from garrison.adapters.graph import ScipyGraphEngine
+from garrison.adapters.ml.tabular.artifacts import TabularArtifacts
 from garrison.adapters.passwords import Argon2Passwords
 from garrison.adapters.releases import StoredReleaseSource
 from garrison.adapters.rules_file import read_rule_text
 from garrison.adapters.shipped_lists import shipped_lists
+from garrison.adapters.shipped_policies import shipped_playbooks, shipped_taxonomy
 from garrison.adapters.storage.memory import MemoryStore
 from garrison.adapters.system import SystemClock, UlidGenerator
 from garrison.adapters.webhooks import HttpxTransport
@@ -20,22 +23,44 @@ from garrison.config import Settings
 from garrison.domain.cases import DEFAULT_QUEUES
 from garrison.domain.decisions import ScorePolicy
 from garrison.domain.graph import LinkPolicy
+from garrison.domain.retroactive import RetroLimits
+from garrison.domain.routing import DEFAULT_ROUTES
+from garrison.domain.strikes import StrikeLadders
 from garrison.domain.webhooks import RetryPolicy
+from garrison.domain.wellness import WellnessRules
 from garrison.rulepacks import load_schemas
 from garrison.services.access import AccessService
+from garrison.services.appeals import AppealService
+from garrison.services.approvals import ApprovalService
+from garrison.services.bulk import BulkService
+from garrison.services.case_work import CaseWorkService
 from garrison.services.dispatch import Dispatcher, WebhookTarget
+from garrison.services.enforcement import EnforcementService
 from garrison.services.entity_labels import EntityLabelService
 from garrison.services.ingest import IngestService
 from garrison.services.investigate import Investigations
+from garrison.services.ledger import EnforcementPolicy
 from garrison.services.lists import ListService, ensure_list
+from garrison.services.models import ModelService
+from garrison.services.policies import PolicyService, ensure_playbooks, ensure_taxonomy
 from garrison.services.ports import Clock, IdGenerator, ReleaseSource, WebhookTransport
+from garrison.services.qa import SamplePlan
+from garrison.services.quality_services import QualityServices, build_quality
+from garrison.services.queues import QueueService
 from garrison.services.review import ReviewService, ensure_queues
 from garrison.services.rings import RingService, RingSettings
+from garrison.services.routing import RoutingService, ensure_routes
 from garrison.services.rule_controls import RuleControlService
 from garrison.services.rules import RulesService, seed_release
+from garrison.services.scoring import LiveScorers
+from garrison.services.search_wiring import SearchServices, search_services
 from garrison.services.shadow import ShadowReports
 from garrison.services.signals import ScorerRegistry, Signals
+from garrison.services.transparency import TransparencyService
 from garrison.services.unit_of_work import UnitOfWork
+from garrison.services.user_reports import UserReportService
+from garrison.services.watch import Watch, build_watch, trend_settings
+from garrison.services.wellness import WellnessService
 
 MEMORY_URL = "memory://"
 
@@ -67,6 +92,21 @@ class Container:
     signals: Signals
     investigations: Investigations
     rings: RingService
+    search: SearchServices
+    models: ModelService
+    enforcement: EnforcementService
+    appeals: AppealService
+    approvals: ApprovalService
+    user_reports: UserReportService
+    routing: RoutingService
+    queues: QueueService
+    case_work: CaseWorkService
+    bulk: BulkService
+    policies: PolicyService
+    wellness: WellnessService
+    transparency: TransparencyService
+    watch: Watch
+    quality: QualityServices
 
     def uow(self) -> UnitOfWork:
         return self.store.uow()
@@ -134,13 +174,22 @@ def bootstrap(
     )
     retry = RetryPolicy(settings.webhook_max_attempts, settings.webhook_backoff_seconds)
     ensure_queues(store.uow, DEFAULT_QUEUES)
+    ensure_routes(store.uow, DEFAULT_ROUTES)
+    ensure_taxonomy(store.uow, clock, shipped_taxonomy())
+    ensure_playbooks(store.uow, clock, shipped_playbooks())
     seed_release(store.uow, clock, *read_rule_text(settings.rules_path))
     for shipped in shipped_lists():
         ensure_list(
             store.uow, clock, shipped.name, shipped.kind, shipped.entries, shipped.description
         )
-    signals = signals or Signals(scorers=ScorerRegistry(), enrichers=[OfflineEnricher.shipped()])
+    artifacts = TabularArtifacts()
+    signals = signals or Signals(
+        scorers=ScorerRegistry(),
+        enrichers=[OfflineEnricher.shipped(), *shipped_enrichers()],
+        live_models=LiveScorers(artifacts),
+    )
     investigations, rings = _investigation_services(settings, store, clock, ids)
+    enforcement = _enforcement_policy(settings)
     return Container(
         settings=settings,
         clock=clock,
@@ -157,9 +206,16 @@ def bootstrap(
             canary_holdout_percent=settings.canary_holdout_percent,
         ),
         dispatcher=Dispatcher(
-            store.uow, transport, clock, ids, webhook=webhook, retry=retry, readers=store.reader
+            store.uow,
+            transport,
+            clock,
+            ids,
+            webhook=webhook,
+            retry=retry,
+            readers=store.reader,
+            enforcement=enforcement,
         ),
-        review=ReviewService(store.uow, clock, ids),
+        review=ReviewService(store.uow, clock, ids, lease_seconds=settings.review_lease_seconds),
         access=AccessService(store.uow, Argon2Passwords(), clock, ids, readers=store.reader),
         rules=RulesService(
             store.uow,
@@ -175,6 +231,47 @@ def bootstrap(
         signals=signals,
         investigations=investigations,
         rings=rings,
+        search=search_services(
+            store.uow,
+            clock,
+            ids,
+            signals,
+            load_schemas(settings.schemas_path),
+            max_scan=settings.search_max_scan,
+            limits=RetroLimits(settings.retroactive_cap, settings.retroactive_approval_over),
+            readers=store.reader,
+        ),
+        models=ModelService(store.uow, artifacts, clock),
+        enforcement=EnforcementService(store.uow, clock, ids, enforcement),
+        appeals=AppealService(store.uow, clock, ids, sla_seconds=enforcement.appeal_sla_seconds),
+        approvals=ApprovalService(store.uow, clock),
+        user_reports=UserReportService(store.uow, clock, ids),
+        routing=RoutingService(store.uow, clock),
+        queues=QueueService(store.uow, clock, settings.sla_warn_at),
+        bulk=BulkService(
+            store.uow,
+            clock,
+            ReviewService(store.uow, clock, ids, lease_seconds=settings.review_lease_seconds),
+            max_cases=settings.bulk_max_cases,
+        ),
+        case_work=CaseWorkService(
+            store.uow, clock, ids, evidence_max_bytes=settings.evidence_max_bytes
+        ),
+        policies=PolicyService(store.uow, clock),
+        wellness=WellnessService(store.uow, clock, _wellness_rules(settings)),
+        transparency=TransparencyService(store.uow, clock),
+        watch=_watch(settings, store, clock, ids),
+        quality=_quality(settings, store, clock, ids),
+    )
+
+
+def _enforcement_policy(settings: Settings) -> EnforcementPolicy:
+    """Strike ladders, second approvers and the appeal SLA (a bad ladder fails at start)."""
+    return EnforcementPolicy(
+        ladders=StrikeLadders.parse(settings.strike_ladder, settings.strike_ladders),
+        second_approver=settings.actions_second_approver,
+        bulk_threshold=settings.bulk_approval_threshold,
+        appeal_sla_seconds=round(settings.appeal_sla_hours * 3600),
     )
 
 
@@ -202,3 +299,47 @@ def _secret_key(settings: Settings) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _wellness_rules(settings: Settings) -> WellnessRules:
+    return WellnessRules(
+        settings.wellness_daily_budget,
+        settings.wellness_break_after_minutes,
+        settings.wellness_break_after_items,
+    )
+
+
+def _watch(settings: Settings, store: Store, clock: Clock, ids: IdGenerator) -> Watch:
+    """Trends, incidents, dashboards, clusters and operations reports."""
+    from garrison.adapters.clustering import StaticModelSimilarity, available
+    from garrison.services.trends import parse_bucket
+
+    rules = RulesService(
+        store.uow,
+        clock,
+        require_approval=settings.rules_require_approval,
+        schemas=load_schemas(settings.schemas_path),
+    )
+    knobs = trend_settings(
+        parse_bucket(settings.trends_bucket),
+        settings.trends_lookback_days,
+        settings.trends_sensitivity,
+        settings.trends_dedupe_hours,
+    )
+    similar = StaticModelSimilarity() if available() else None
+    return build_watch(store.uow, store.reader, clock, ids, rules, trends=knobs, similar=similar)
+
+
+def _quality(settings: Settings, store: Store, clock: Clock, ids: IdGenerator) -> QualityServices:
+    """Quality measurement and reviewer QA; overturn rates read decided appeals."""
+    appeals = AppealService(store.uow, clock, ids, sla_seconds=0)
+    plan = SamplePlan(settings.qa_sample_rate, settings.qa_sample_seed)
+    return build_quality(
+        store.uow,
+        clock,
+        ids,
+        appeals,
+        sample_plan=plan,
+        double_review_rate=settings.qa_double_review_rate,
+        readers=store.reader,
+    )

@@ -36,6 +36,51 @@ class Settings(BaseSettings):
         description="A proposed release waits for a second rules editor's approval before it "
         "goes live (the author cannot approve their own release).",
     )
+    strike_ladder: str = Field(
+        "warn, rate_limit:24h, suspend_account:7d, ban_account",
+        description="What each strike under a policy costs, when a reviewer finds a violation "
+        "and names no action: comma-separated `kind` or `kind:duration` rungs, the last one "
+        "repeating.",
+    )
+    strike_ladders: dict[str, str] = Field(
+        {},
+        description='Ladders for single policies, as JSON: `{"fraud": "suspend_account:30d, '
+        'ban_account"}`; other policies use `strike_ladder`.',
+    )
+    actions_second_approver: bool = Field(
+        True,
+        description="Bans and revocations of every key of an org or account wait until a "
+        "second person (not whoever asked) approves them.",
+    )
+    bulk_approval_threshold: int = Field(
+        10,
+        description="A bulk of more actions than this waits for a second person's approval.",
+        ge=1,
+    )
+    qa_sample_rate: float = Field(
+        0.01,
+        description="Share of allowed events `garrison quality sample` sends to the `qa` queue "
+        "(per segment of event type x tier), to estimate what the rules miss.",
+        gt=0.0,
+        le=1.0,
+    )
+    qa_sample_seed: str = Field(
+        "qa",
+        description="Seed of the QA sample: an event is in or out of the sample by a hash of "
+        "the seed and its id, so reruns pick the same events.",
+    )
+    qa_double_review_rate: float = Field(
+        0.05,
+        description="Share of resolved cases `garrison quality double` sends to a second, "
+        "blind review.",
+        gt=0.0,
+        le=1.0,
+    )
+    appeal_sla_hours: float = Field(
+        72.0,
+        description="How long an appeal may wait for a decision before it is overdue.",
+        gt=0,
+    )
     canary_holdout_percent: int = Field(
         5,
         description="Share of subjects (per rule, by hash) that canary rules never act on, even "
@@ -59,6 +104,32 @@ class Settings(BaseSettings):
     default_queue: str = Field(
         "default",
         description="Queue for reviews that no rule sent to a queue of its own.",
+    )
+    review_lease_seconds: int = Field(
+        1800,
+        description="How long a claim on a case lasts; when it runs out, the case goes back to "
+        "the queue for any reviewer to claim (0: claims never run out).",
+        ge=0,
+    )
+    evidence_max_bytes: int = Field(
+        1024 * 1024,
+        description="Largest evidence file a reviewer may attach to a case (kept in the "
+        "database with its sha256); links have no size.",
+        ge=1,
+        le=16 * 1024 * 1024,
+    )
+    bulk_max_cases: int = Field(
+        100,
+        description="Most cases one bulk action (resolve, reassign, escalate) may change.",
+        ge=1,
+        le=10_000,
+    )
+    sla_warn_at: float = Field(
+        0.8,
+        description="Share of a queue's SLA after which an unresolved case is reported as about "
+        "to breach (`garrison queues sla`, `GET /v1/queues/sla`).",
+        gt=0.0,
+        le=1.0,
     )
     webhook_url: str | None = Field(
         None,
@@ -100,6 +171,18 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         False, description="Send session cookies over HTTPS only (turn on behind TLS)."
     )
+    wellness_daily_budget: int = Field(
+        25,
+        description="Items of one severe category (a policy of severity `severe`) one reviewer "
+        "may reveal per day; past it, `next case` routes that category to someone else.",
+        ge=1,
+    )
+    wellness_break_after_minutes: int = Field(
+        50, description="Suggest a break after this many minutes of reviewing without one.", ge=1
+    )
+    wellness_break_after_items: int = Field(
+        40, description="Suggest a break after this many finished items without one.", ge=1
+    )
     host: str = Field("127.0.0.1", description="Address `garrison serve` listens on.")
     port: int = Field(8000, description="Port `garrison serve` listens on.")
     workers: int = Field(1, description="Web server processes started by `garrison serve`.", ge=1)
@@ -118,6 +201,68 @@ class Settings(BaseSettings):
         "fraud queue on their riskiest member, once per ring.",
         ge=0.0,
         le=1.0,
+    )
+    retroactive_cap: int = Field(
+        1000,
+        description="A retroactive action (on a ring or a search's results) reaching more "
+        "subjects than this is refused.",
+        ge=1,
+    )
+    retroactive_approval_over: int = Field(
+        25,
+        description="A retroactive action reaching more subjects than this waits for a second "
+        "person's approval.",
+        ge=0,
+    )
+    search_max_scan: int = Field(
+        1_000_000,
+        description="Most events one search reads; past it the results say they are truncated.",
+        ge=1,
+    )
+    trends_bucket: str = Field(
+        "1h",
+        description="Width of a trend bucket (`15m`, `1h`, `1d`): volumes are counted per "
+        "bucket and a spike is judged one complete bucket at a time.",
+    )
+    trends_lookback_days: float = Field(
+        7.0, description="History read for trend baselines, in days.", gt=0, le=60
+    )
+    trends_sensitivity: float = Field(
+        1.0,
+        description="Multiplies every trend threshold: below 1 alerts earlier and more often, "
+        "above 1 later and less often.",
+        gt=0,
+    )
+    trends_dedupe_hours: float = Field(
+        6.0,
+        description="A new spike in a segment whose alert was last seen within this many hours "
+        "extends that alert instead of raising another.",
+        ge=0,
+    )
+    trends_interval_seconds: float = Field(
+        900.0,
+        description="How often the worker runs trend detection (0 turns it off).",
+        ge=0,
+    )
+    report_weekly_day: int = Field(
+        0,
+        description="Day of the week (0 Monday .. 6 Sunday, UTC) the worker writes the weekly "
+        "operations report.",
+        ge=0,
+        le=6,
+    )
+    report_weekly_hour: int = Field(
+        6, description="UTC hour the worker writes the weekly report.", ge=0, le=23
+    )
+    report_dir: Path | None = Field(
+        None,
+        description="Folder the worker writes weekly reports into; empty turns scheduled "
+        "reports off.",
+    )
+    text_model_dir: Path | None = Field(
+        None,
+        description="Directory of the text model (`garrison model train text`) behind "
+        "POST /v1/moderations; empty: that endpoint answers 503.",
     )
 
 

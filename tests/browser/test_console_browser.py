@@ -40,10 +40,10 @@ def test_review_a_simulated_case_and_find_it_in_the_audit_log(
     page.get_by_role("link", name="content", exact=True).click()
     page.locator(f'a[href="/cases/{case.id}"]').click()
     expect(page.get_by_role("heading", level=1)).to_have_text(case.id)
-    masked = page.locator("details.masked").first
-    expect(masked.locator(".masked-body")).to_be_hidden()
-    masked.locator("summary").click()
-    expect(masked.locator(".masked-body")).to_be_visible()
+    masked = page.locator(".masked-text").first
+    expect(masked.get_by_test_id("revealed-text")).to_have_count(0)
+    masked.get_by_role("button").click()
+    expect(masked.get_by_test_id("revealed-text")).to_be_visible()
 
     page.evaluate("window.stillTheSamePage = true")
     page.get_by_role("button", name="Claim this case").click()

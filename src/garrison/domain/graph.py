@@ -142,6 +142,8 @@ def normalise_email(address: str) -> str:
 def normalise_ip(address: str) -> str:
     """The canonical text of an address (IPv4-mapped IPv6 becomes IPv4); other text lower-cased."""
     text = address.strip()
+    if _is_canonical_ipv4(text):  # most addresses: skip the parse (ingestion runs this per event)
+        return text
     try:
         parsed = ipaddress.ip_address(text)
     except ValueError:
@@ -149,6 +151,14 @@ def normalise_ip(address: str) -> str:
     if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
         return str(parsed.ipv4_mapped)
     return parsed.compressed
+
+
+def _is_canonical_ipv4(text: str) -> bool:
+    """Dotted quad of 0..255 without leading zeros: already what `ip_address` would print."""
+    parts = text.split(".")
+    return len(parts) == 4 and all(
+        p.isdigit() and p.isascii() and (p == "0" or p[0] != "0") and int(p) <= 255 for p in parts
+    )
 
 
 def identifier(kind: EntityKind, raw: str) -> EntityRef:

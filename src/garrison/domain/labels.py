@@ -16,6 +16,8 @@ class Provenance(StrEnum):
     QA_SAMPLE = "qa_sample"
     GOLDEN = "golden"
     IMPORT = "import"
+    ADJUDICATION = "adjudication"
+    """An adjudicator's decision between conflicting labels: it wins over them."""
 
 
 class LabelValue(StrEnum):

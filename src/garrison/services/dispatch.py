@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from garrison.domain.actions import Action, ActionKind
 from garrison.domain.cases import Case, CaseStatus, priority_for
-from garrison.domain.errors import InvalidTransition, NotFound
+from garrison.domain.errors import InvalidInput, InvalidTransition, NotFound
 from garrison.domain.ids import CaseId, DeliveryId, QueueName
 from garrison.domain.webhooks import (
     SIGNATURE_HEADER,
@@ -24,6 +25,7 @@ from garrison.domain.webhooks import (
 )
 from garrison.services import audit
 from garrison.services.entity_labels import label_from_action
+from garrison.services.ledger import EnforcementPolicy, gate, settle, sweep_expired
 from garrison.services.ports import Clock, IdGenerator, TransportError, WebhookTransport
 from garrison.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -44,11 +46,15 @@ class DispatchReport:
     delivered: int = 0
     retried: int = 0
     dead: int = 0
+    expired: int = 0
+    held: int = 0
+    """Actions a guardrail stopped: withheld bans and actions now waiting for approval."""
     errors: list[str] = field(default_factory=list)
 
     @property
     def busy(self) -> bool:
-        return bool(self.performed or self.delivered or self.retried or self.dead)
+        counts = (self.performed, self.delivered, self.retried, self.dead, self.expired, self.held)
+        return any(counts)
 
 
 class Dispatcher:
@@ -63,8 +69,10 @@ class Dispatcher:
         retry: RetryPolicy,
         batch_size: int = 100,
         readers: UnitOfWorkFactory | None = None,
+        enforcement: EnforcementPolicy | None = None,
     ) -> None:
         """`readers` open units that only read: looking for due webhooks is one, every pass."""
+        self._enforcement = enforcement or EnforcementPolicy()
         self._uow = uow_factory
         self._readers = readers or uow_factory
         self._transport = transport
@@ -76,9 +84,18 @@ class Dispatcher:
 
     def run_once(self) -> DispatchReport:
         report = DispatchReport()
+        self.expire_due(report)
         self.perform_planned(report)
         self.deliver_due(report)
         return report
+
+    def expire_due(self, report: DispatchReport) -> None:
+        """Plan the compensating action of every action whose time ran out (performed next)."""
+        with self._uow() as uow:
+            planned = sweep_expired(uow, self._ids, self._clock.now(), self._batch)
+            if planned:
+                uow.commit()
+        report.expired += len(planned)
 
     def perform_planned(self, report: DispatchReport) -> None:
         with self._uow() as uow:
@@ -88,15 +105,26 @@ class Dispatcher:
 
     def _perform(self, uow: UnitOfWork, action: Action, report: DispatchReport) -> None:
         now = self._clock.now()
+        if self._held(uow, action, report):
+            return
         if action.kind is ActionKind.ENQUEUE_REVIEW:
             self._enqueue_review(uow, action, report)
+        if action.kind is ActionKind.REMOVE_LABEL:
+            uow.entity_labels.remove(action.subject, str(action.params.get("label", "")))
         if action.kind is ActionKind.ADD_LABEL and (failed := self._add_label(uow, action)):
             uow.actions.save(action.failed(now, failed))
             report.errors.append(f"{action.id}: {failed}")
             return
+        try:
+            done = action.executed(now)
+        except InvalidInput as error:
+            uow.actions.save(action.failed(now, error.message))
+            report.errors.append(f"{action.id}: {error.message}")
+            return
         if action.kind.notifies_host and self._webhook is not None:
-            uow.deliveries.add(self._delivery(action, self._webhook))
-        uow.actions.save(action.executed(now))
+            uow.deliveries.add(self._delivery(done, self._webhook))
+        uow.actions.save(done)
+        settle(uow, done)
         report.performed += 1
         audit.record(
             uow,
@@ -110,6 +138,22 @@ class Dispatcher:
                 "case_id": action.case_id,
             },
         )
+
+    def _held(self, uow: UnitOfWork, action: Action, report: DispatchReport) -> bool:
+        """Whether a guardrail stopped the action (withheld, or waiting for approval)."""
+        held = gate(uow, self._ids, action, self._clock.now(), self._enforcement)
+        if held is None:
+            return False
+        report.held += 1
+        audit.record(
+            uow,
+            self._clock,
+            actor="system:dispatcher",
+            action=f"action.{held.status}",
+            target=str(action.subject),
+            details={"action_id": action.id, "approval_id": held.approval_id},
+        )
+        return True
 
     def _add_label(self, uow: UnitOfWork, action: Action) -> str | None:
         """Store the entity label the action names; why it cannot, or None."""
@@ -161,6 +205,9 @@ class Dispatcher:
                 "decision_id": action.decision_id,
                 "case_id": action.case_id,
                 "actor": action.actor,
+                "policy_version": action.policy_version,
+                "expires_at": _iso(action.expires_at),
+                "reverses": action.reverses,
             },
         }
         body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
@@ -244,3 +291,7 @@ class Dispatcher:
             )
             uow.commit()
         return retried
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None

@@ -13,9 +13,12 @@ from typing import Protocol
 from garrison.domain.entities import EntityRef
 from garrison.domain.graph import Link
 from garrison.domain.rings import Ring
+from garrison.services.link_table import LinkTable
 
 LinkKey = tuple[str, str, str]
 """(account id, identifier kind, identifier id): the order `Links.scan` pages in."""
+Observation = tuple[EntityRef, tuple[EntityRef, ...], datetime]
+"""(account, identifiers it was seen with, when): what one event reveals."""
 
 
 class Links(Protocol):
@@ -23,6 +26,10 @@ class Links(Protocol):
 
     def observe(self, account: EntityRef, identifiers: Sequence[EntityRef], at: datetime) -> None:
         """Record that `account` used each identifier at `at` (first/last seen, event count)."""
+        ...
+
+    def observe_many(self, observed: Sequence[Observation]) -> None:
+        """`observe` for each item, written at once (a batch of events: one statement)."""
         ...
 
     def identifiers_for(self, account: EntityRef) -> list[Link]:
@@ -33,12 +40,20 @@ class Links(Protocol):
         """Up to `limit` links of accounts that used the identifier, by account id."""
         ...
 
+    def users(self, identifiers: Sequence[EntityRef], cap: int) -> dict[EntityRef, list[str]]:
+        """For each identifier, the ids of up to `cap` accounts that used it (by id), at once."""
+        ...
+
     def counts(self, identifiers: Sequence[EntityRef], cap: int) -> dict[EntityRef, int]:
         """How many accounts used each identifier, counted up to `cap` (cheap for hubs)."""
         ...
 
     def scan(self, after: LinkKey | None, limit: int) -> list[Link]:
         """Every link, page by page, ordered by (account id, identifier kind, identifier id)."""
+        ...
+
+    def table(self) -> LinkTable:
+        """Every link at once, as integer columns (ring detection's bulk read)."""
         ...
 
     def clear(self) -> None:

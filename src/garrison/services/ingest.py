@@ -22,6 +22,7 @@ from garrison.domain.events import Event
 from garrison.domain.ids import ActionId, DecisionId, EventId
 from garrison.domain.lifecycle import Lineup, Staging
 from garrison.services.ingest_group import GroupCommit
+from garrison.services.investigate import record_links_many
 from garrison.services.ports import Clock, IdGenerator, ReleaseSource
 from garrison.services.signals import Signals
 from garrison.services.staging import StagingRecorder
@@ -199,6 +200,7 @@ class IngestService:
 def _store(uow: UnitOfWork, events: list[StoredEvent], results: list[IngestResult]) -> None:
     """New events with their decisions and planned actions (the outbox), a few statements."""
     uow.events.add_many(events)
+    record_links_many(uow, [stored.event for stored in events])  # identity links, same commit
     uow.decisions.add_many([result.decision for result in results])
     uow.actions.add([action for result in results for action in result.actions])
 

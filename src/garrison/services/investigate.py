@@ -8,6 +8,7 @@ data are `Investigations` methods.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ from garrison.domain.graph import DEFAULT_LINK_POLICY, LinkPolicy, observations
 from garrison.domain.redaction import is_pii, redact_ref
 from garrison.services import audit
 from garrison.services.entity_page import EntityPage, build_page
+from garrison.services.graph_storage import Observation
 from garrison.services.link_graph import GraphView, build_graph
 from garrison.services.ports import Clock
 from garrison.services.redactor import Redactor
@@ -33,6 +35,17 @@ def record_links(uow: UnitOfWork, event: Event) -> None:
     if found is not None:
         account, identifiers = found
         uow.links.observe(account, identifiers, event.occurred_at)
+
+
+def record_links_many(uow: UnitOfWork, events: Sequence[Event]) -> None:
+    """`record_links` for a batch of events, written in one statement (the ingest batch path)."""
+    observed: list[Observation] = []
+    for event in events:
+        found = observations(event)
+        if found is not None:
+            observed.append((found[0], found[1], event.occurred_at))
+    if observed:
+        uow.links.observe_many(observed)
 
 
 def rebuild_links(uow_factory: UnitOfWorkFactory, *, page: int = REBUILD_PAGE) -> int:

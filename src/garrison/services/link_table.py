@@ -11,7 +11,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from garrison.domain.entities import EntityKind, EntityRef
 from garrison.domain.graph import LINK_STRENGTH, Link, LinkPolicy, Strength
@@ -22,6 +22,24 @@ _CODES = {
     kind: {Strength.STRONG: STRONG_CODE, Strength.WEAK: WEAK_CODE}.get(strength, OWNER_CODE)
     for kind, strength in LINK_STRENGTH.items()
 }
+LINK_KINDS: tuple[EntityKind, ...] = tuple(_CODES)
+"""Every kind of identifier a link may have (owner kinds too), in a fixed order."""
+
+
+Item = TypeVar("Item", covariant=True)
+
+
+class Column(Protocol[Item]):
+    """What a table column must do: a list, or a lazy column of a bulk read (see
+    `adapters.storage.sql.link_frame`) that makes a value only when it is looked at."""
+
+    def __getitem__(self, index: int, /) -> Item: ...
+    def __len__(self) -> int: ...
+
+
+def strength_code(kind: EntityKind) -> int:
+    """STRONG_CODE, WEAK_CODE or OWNER_CODE (an org: it groups accounts, it links nothing)."""
+    return _CODES[kind]
 
 
 @dataclass(slots=True)
@@ -32,14 +50,14 @@ class LinkTable:
     almost nothing the garbage collector has to walk.
     """
 
-    account_ids: list[str] = field(default_factory=list)
-    identifier_ids: list[str] = field(default_factory=list)
-    identifier_kinds: list[EntityKind] = field(default_factory=list)
+    account_ids: Column[str] = field(default_factory=list)
+    identifier_ids: Column[str] = field(default_factory=list)
+    identifier_kinds: Column[EntityKind] = field(default_factory=list)
     strength: array[int] = field(default_factory=lambda: array("b"))
     """Per identifier: STRONG_CODE or WEAK_CODE."""
     owner: array[int] = field(default_factory=lambda: array("q"))
     """Per account: the index of its owner (accounts of one org share one)."""
-    first_seen: list[datetime] = field(default_factory=list)
+    first_seen: Column[datetime] = field(default_factory=list)
     """Per account: when it was first seen."""
     link_account: array[int] = field(default_factory=lambda: array("q"))
     link_identifier: array[int] = field(default_factory=lambda: array("q"))
@@ -63,7 +81,16 @@ class LinkTableBuilder:
     """Collects links one by one (as `Links.scan` pages them) into a `LinkTable`."""
 
     def __init__(self) -> None:
-        self.table = LinkTable()
+        self._account_ids: list[str] = []
+        self._identifier_ids: list[str] = []
+        self._identifier_kinds: list[EntityKind] = []
+        self._first_seen: list[datetime] = []
+        self.table = LinkTable(
+            self._account_ids,
+            self._identifier_ids,
+            self._identifier_kinds,
+            first_seen=self._first_seen,
+        )
         self._account: dict[str, int] = {}
         self._identifier: dict[EntityKind, dict[str, int]] = {kind: {} for kind in _CODES}
         self._org: dict[int, tuple[datetime, str]] = {}
@@ -72,13 +99,18 @@ class LinkTableBuilder:
         # One tight loop over plain-string keys (their hashes are cached): at a million accounts
         # this loop is most of the work.
         t, accounts, identifiers, orgs = self.table, self._account, self._identifier, self._org
-        first_seen, link_account, link_identifier = t.first_seen, t.link_account, t.link_identifier
+        first_seen, link_account, link_identifier = (
+            self._first_seen,
+            t.link_account,
+            t.link_identifier,
+        )
+        account_ids, identifier_ids = self._account_ids, self._identifier_ids
         for link in links:
             seen = link.first_seen
             index = accounts.get(link.account.id)
             if index is None:
-                index = accounts[link.account.id] = len(t.account_ids)
-                t.account_ids.append(link.account.id)
+                index = accounts[link.account.id] = len(account_ids)
+                account_ids.append(link.account.id)
                 first_seen.append(seen)
             elif seen < first_seen[index]:
                 first_seen[index] = seen
@@ -92,9 +124,9 @@ class LinkTableBuilder:
             of_kind = identifiers[ref.kind]
             ident = of_kind.get(ref.id)
             if ident is None:
-                ident = of_kind[ref.id] = len(t.identifier_ids)
-                t.identifier_ids.append(ref.id)
-                t.identifier_kinds.append(ref.kind)
+                ident = of_kind[ref.id] = len(identifier_ids)
+                identifier_ids.append(ref.id)
+                self._identifier_kinds.append(ref.kind)
                 t.strength.append(code)
             link_account.append(index)
             link_identifier.append(ident)

@@ -67,16 +67,18 @@ def _account_links(
 ) -> tuple[list[LinkedIdentifier], list[LinkedAccount]]:
     identifiers: list[LinkedIdentifier] = []
     neighbours: dict[EntityRef, _Tally] = {}
-    for link in uow.links.identifiers_for(account):
-        users = uow.links.accounts_for(link.identifier, policy.hub_size + 1)
+    links = uow.links.identifiers_for(account)
+    sharing = uow.links.users([link.identifier for link in links], policy.hub_size + 1)
+    for link in links:
+        users = sharing[link.identifier]
         shown = redactor.ref(link.identifier)
         weight = policy.weight(link.identifier.kind, len(users))
         identifiers.append(_identifier(link, shown, len(users), policy, weight))
         if weight <= 0:
             continue
         for other in users:
-            if other.account != account:
-                _add(neighbours, other.account, link.strength, weight, shown)
+            if other != account.id:
+                _add(neighbours, EntityRef(EntityKind.ACCOUNT, other), link.strength, weight, shown)
     linked = [
         LinkedAccount(a, t.strength, round(t.weight, 4), tuple(t.via))
         for a, t in neighbours.items()

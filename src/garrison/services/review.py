@@ -9,13 +9,15 @@ from garrison.domain.access import Permission, Principal
 from garrison.domain.actions import Action, ActionKind, ActionStatus, ActionTemplate
 from garrison.domain.cases import Case, CaseStatus, Outcome, Queue, Resolution
 from garrison.domain.decisions import Decision
-from garrison.domain.errors import InvalidInput, NotFound, PermissionDenied
+from garrison.domain.errors import InvalidInput, InvalidTransition, NotFound
 from garrison.domain.events import Event
 from garrison.domain.ids import ActionId, CaseId, DecisionId, LabelId, QueueName
 from garrison.domain.labels import Label, LabelValue, Provenance
-from garrison.services import audit
+from garrison.domain.user_reports import Report
+from garrison.services import audit, claims, escalations
 from garrison.services.ports import Clock, IdGenerator
 from garrison.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from garrison.services.user_reports import settle_reports
 
 SUBJECT_EVENTS_SHOWN = 50
 
@@ -35,13 +37,22 @@ class CaseFile:
     events: tuple[Event, ...]
     actions: tuple[Action, ...]
     labels: tuple[Label, ...]
+    reports: tuple[Report, ...] = ()
 
 
 class ReviewService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        ids: IdGenerator,
+        *,
+        lease_seconds: int = claims.DEFAULT_LEASE_SECONDS,
+    ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
+        self.lease_seconds = lease_seconds
 
     def queues(self, principal: Principal) -> list[QueueSummary]:
         principal.require(Permission.READ_CASES)
@@ -86,6 +97,7 @@ class ReviewService:
                 tuple(uow.events.for_entity(case.subject, SUBJECT_EVENTS_SHOWN)),
                 tuple(uow.actions.for_source(decision_ids=case.decision_ids, case_id=case.id)),
                 tuple(uow.labels.for_subject(case.subject)),
+                tuple(uow.reports.for_case(case.id)),
             )
             audit.record(
                 uow,
@@ -97,21 +109,25 @@ class ReviewService:
             uow.commit()
         return found
 
-    def claim(self, principal: Principal, case_id: CaseId) -> Case:
+    def next_case(self, principal: Principal, queue: QueueName) -> Case | None:
+        """Lease the queue's first claimable case (harm and SLA urgency first); None if none."""
         with self._uow() as uow:
-            case = _get(uow, case_id)
-            _require_queue_role(uow, principal, case)
-            claimed = case.claim(principal.id, self._clock.now())
-            uow.cases.save(claimed)
-            audit.record(
-                uow,
-                self._clock,
-                actor=principal.actor,
-                action="case.claim",
-                target=f"case:{case_id}",
-            )
-            uow.commit()
-        return claimed
+            return claims.claim_next(uow, self._clock, principal, queue, self.lease_seconds)
+
+    def claim(self, principal: Principal, case_id: CaseId) -> Case:
+        """Lease this case (or renew your lease on it); refused if someone else holds it."""
+        with self._uow() as uow:
+            return claims.claim(uow, self._clock, principal, case_id, self.lease_seconds)
+
+    def escalate(self, principal: Principal, case_id: CaseId, *, reason: str) -> Case:
+        """Hand your case to the next tier (senior, then policy/legal), saying why."""
+        with self._uow() as uow:
+            return escalations.escalate(uow, self._clock, principal, case_id, reason)
+
+    def release(self, principal: Principal, case_id: CaseId) -> Case:
+        """Give your claimed case back to the queue."""
+        with self._uow() as uow:
+            return claims.release(uow, self._clock, principal, case_id)
 
     def resolve(
         self,
@@ -133,11 +149,15 @@ class ReviewService:
             _require_queue_role(uow, principal, case)
             resolution = Resolution(outcome, policy, tuple(actions), note, principal.id, now)
             resolved = case.resolve(resolution)
-            uow.cases.save(resolved)
+            if not uow.cases.take(resolved, principal.id, now):
+                raise InvalidTransition(
+                    f"case {case_id} is claimed by someone else", field="case_id"
+                )
             planned = self._plan(case, resolution, principal)
             uow.actions.add(planned)
             if outcome is not Outcome.ESCALATE:
                 uow.labels.add(self._label(case, resolution, principal))
+                settle_reports(uow, case.id, upheld=outcome is Outcome.VIOLATING)
             audit.record(
                 uow,
                 self._clock,
@@ -200,10 +220,7 @@ def _get(uow: UnitOfWork, case_id: CaseId) -> Case:
 
 
 def _require_queue_role(uow: UnitOfWork, principal: Principal, case: Case) -> None:
-    queue = uow.queues.get(case.queue)
-    needed = queue.required if queue else Permission.REVIEW_CASES
-    if not principal.can(needed):
-        raise PermissionDenied(f"role {principal.role} may not review cases in queue {case.queue}")
+    claims.require_queue_role(principal, uow.queues.get(case.queue))
 
 
 def ensure_queues(uow_factory: UnitOfWorkFactory, queues: Sequence[Queue]) -> None:

@@ -31,12 +31,10 @@ from garrison.domain.rings import (
     score_ring,
 )
 from garrison.services import audit
-from garrison.services.graph_storage import LinkKey
-from garrison.services.link_table import Cluster, GraphEngine, LinkTable, LinkTableBuilder
+from garrison.services.link_table import Cluster, GraphEngine, LinkTable
 from garrison.services.ports import Clock, IdGenerator
 from garrison.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
-SCAN_PAGE = 5000
 RING_ACTOR = "system:rings"
 
 
@@ -60,15 +58,9 @@ class Detection:
     method: str
 
 
-def load_table(uow: UnitOfWork, page: int = SCAN_PAGE) -> LinkTable:
-    """Every stored link, read page by page, as a LinkTable."""
-    builder = LinkTableBuilder()
-    after: LinkKey | None = None
-    while found := uow.links.scan(after, page):
-        builder.add(found)
-        last = found[-1]
-        after = (last.account.id, last.identifier.kind.value, last.identifier.id)
-    return builder.build()
+def load_table(uow: UnitOfWork) -> LinkTable:
+    """Every stored link, read in bulk (`Links.table`), as a LinkTable."""
+    return uow.links.table()
 
 
 def assemble(

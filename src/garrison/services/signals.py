@@ -37,6 +37,7 @@ from garrison.domain.lists import EMPTY_MATCHER, compile_matcher
 from garrison.domain.rules import EvalContext
 from garrison.domain.signals import ListMatcher, Needs
 from garrison.services import velocity
+from garrison.services.scoring import LiveScorers, signal_features
 from garrison.services.unit_of_work import UnitOfWork
 
 UNKNOWN: JsonValue = None
@@ -92,8 +93,10 @@ class Signals:
         *,
         scorers: ScorerRegistry | None = None,
         enrichers: Sequence[Enricher] = (),
+        live_models: LiveScorers | None = None,
     ) -> None:
         self._scorers = scorers or ScorerRegistry()
+        self._live = live_models
         self._enrichers = tuple(enrichers)
         self._matchers: dict[str, tuple[int, ListMatcher]] = {}
         self._lock = threading.Lock()
@@ -106,7 +109,7 @@ class Signals:
             velocity=velocity.read(uow, needs.velocity, event) if needs.velocity else {},
             lists=self._lists(uow, needs.lists) if needs.lists else {},
             labels=_labels(uow, needs.labels, event) if needs.labels else {},
-            scores=self._scores(needs.models, event, enrichment) if needs.models else {},
+            scores=self._scores(uow, needs.models, event, enrichment) if needs.models else {},
             enrichment=enrichment,
         )
 
@@ -141,13 +144,23 @@ class Signals:
         return matcher
 
     def _scores(
-        self, models: Iterable[str], event: Event, enrichment: Mapping[str, JsonValue]
+        self,
+        uow: UnitOfWork,
+        models: Iterable[str],
+        event: Event,
+        enrichment: Mapping[str, JsonValue],
     ) -> dict[str, float]:
-        """Scores of the registered models (a model nobody registered has no score)."""
+        """Scores of the registered models, then of the live versions in the model registry
+        (a model with neither has no score)."""
         scorers = [(name, s) for name in sorted(models) if (s := self._scorers.get(name))]
+        rest = sorted(set(models) - {name for name, _ in scorers})
+        live = self._live.scorers(uow, rest) if rest and self._live is not None else {}
+        scorers += sorted(live.items())
         if not scorers:
             return {}
         features = features_of(event, enrichment)
+        if live:  # registry models also read the signals they were trained with
+            features.update(signal_features(uow, event))
         return {name: float(scorer.score_one(features)) for name, scorer in scorers}
 
     def _enrichment(self, keys: frozenset[str], event: Event) -> dict[str, JsonValue]:

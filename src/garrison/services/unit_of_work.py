@@ -32,8 +32,15 @@ from garrison.domain.ids import (
 from garrison.domain.labels import Label
 from garrison.domain.lists import ListSummary, ValueList
 from garrison.domain.webhooks import Delivery, DeliveryStatus
+from garrison.services.enforcement_storage import Appeals, Approvals, Ledger
 from garrison.services.graph_storage import Links, RingStore
+from garrison.services.investigation_storage import RetroActions, SavedQueries
+from garrison.services.model_storage import ModelVersions
+from garrison.services.policy_storage import Notices, Playbooks, Taxonomies, Wellness
+from garrison.services.quality_storage import QualityStore
 from garrison.services.release_storage import Alerts, Releases, RuleActivity, RuleControls
+from garrison.services.review_storage import CaseNotes, Reporters, Reports, RoutingRules
+from garrison.services.trend_storage import Incidents, TrendAlerts
 
 
 class DuplicateKey(Exception):
@@ -139,6 +146,19 @@ class Cases(Protocol):
 
     def save(self, case: Case) -> None: ...
     def counts(self) -> dict[QueueName, dict[CaseStatus, int]]: ...
+    def claimable(self, queue: QueueName, now: datetime, limit: int) -> Sequence[Case]:
+        """Open cases and cases whose lease ran out, earliest `rank_at` first. PostgreSQL locks
+        the rows it returns, skipping rows other transactions hold (`FOR UPDATE SKIP LOCKED`)."""
+        ...
+
+    def take(self, case: Case, holder: PrincipalId, now: datetime) -> bool:
+        """Store `case` only if the stored one is still claimable by `holder` at `now` (one
+        conditional UPDATE); False, with nothing written, if someone else holds it."""
+        ...
+
+    def waiting_since(self, queue: QueueName, before: datetime, limit: int) -> Sequence[Case]:
+        """Unresolved cases of the queue that entered it at or before `before`, oldest first."""
+        ...
 
 
 class Queues(Protocol):
@@ -286,6 +306,23 @@ class UnitOfWork(Protocol):
     alerts: Alerts
     links: Links
     rings: RingStore
+    saved_queries: SavedQueries
+    retro_actions: RetroActions
+    models: ModelVersions
+    quality: QualityStore
+    taxonomies: Taxonomies
+    playbooks: Playbooks
+    notices: Notices
+    wellness: Wellness
+    ledger: Ledger
+    appeals: Appeals
+    approvals: Approvals
+    reports: Reports
+    reporters: Reporters
+    routing: RoutingRules
+    case_notes: CaseNotes
+    trend_alerts: TrendAlerts
+    incidents: Incidents
 
     def __enter__(self) -> Self: ...
     def __exit__(

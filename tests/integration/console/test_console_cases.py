@@ -83,8 +83,9 @@ def test_case_page_explains_the_decision_and_masks_text(
     assert "content_high_risk" in page.text
     assert "content.violating" in page.text
     assert "content.submitted" in page.text
-    masked = re.search(r'<details class="masked".*?</details>', page.text, re.S)
-    assert masked is not None and CONTENT_TEXT in masked.group(0)
+    masked = re.search(r'<div class="masked-field masked-text".*?</div>', page.text, re.S)
+    assert masked is not None and 'value="event:evt_content_1:text"' in masked.group(0)
+    assert CONTENT_TEXT not in page.text, "text stays off the page until revealed"
     assert "Claim this case" in page.text
     assert 'name="outcome"' not in page.text
 

@@ -26,7 +26,11 @@ def _bench_graph() -> ModuleType:
 def test_ring_benchmark_measures_both_sides_and_finds_the_planted_rings() -> None:
     bench = _bench_graph()
     rows = bench.measure(20_000)
-    assert len(rows) == 2
+    assert len(rows) == 4
+    stored, incremental = rows[0], rows[1]
+    assert incremental["links_events_per_s"] > 0 and incremental["events"] == 20_000
+    assert stored["same_rings"] and stored["rings"] == rows[2]["rings"]
+    assert stored["bulk_read_s"] > 0 and stored["scan_read_s"] > 0
     for row in rows:
         assert {"name", "value", "unit", "baseline", "ratio"} <= set(row)
         assert row["unit"] == "s" and row["value"] > 0 and row["baseline"] > 0
@@ -35,4 +39,4 @@ def test_ring_benchmark_measures_both_sides_and_finds_the_planted_rings() -> Non
         assert row["planted_rings"] == 40
         assert row["planted_members_found"] >= 0.95
         assert row["planted_rings_found_exactly"] >= 0.7
-    assert rows[0]["value"] >= rows[1]["value"], "the whole path includes the engine"
+    assert rows[2]["value"] >= rows[3]["value"], "the whole path includes the engine"

@@ -15,8 +15,23 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from garrison.adapters.storage import memory_enforcement, memory_review
 from garrison.adapters.storage.memory_events import events_by_time
+from garrison.adapters.storage.memory_investigations import (
+    InvestigationState,
+    MemoryRetroActions,
+    MemorySavedQueries,
+)
 from garrison.adapters.storage.memory_links import LinkState, MemoryLinks, MemoryRings
+from garrison.adapters.storage.memory_models import MemoryModelVersions, ModelState
+from garrison.adapters.storage.memory_policies import (
+    MemoryNotices,
+    MemoryPlaybooks,
+    MemoryTaxonomies,
+    MemoryWellness,
+    PolicyState,
+)
+from garrison.adapters.storage.memory_quality import MemoryQualityStore, QualityState
 from garrison.adapters.storage.memory_rules import (
     MemoryAlerts,
     MemoryReleases,
@@ -32,6 +47,11 @@ from garrison.adapters.storage.memory_signals import (
     distinct_counts,
     mark_values,
     totals,
+)
+from garrison.adapters.storage.memory_trends import (
+    MemoryIncidents,
+    MemoryTrendAlerts,
+    TrendState,
 )
 from garrison.domain.access import Role
 from garrison.domain.actions import Action, ActionStatus
@@ -51,8 +71,15 @@ from garrison.domain.ids import (
 )
 from garrison.domain.labels import Label
 from garrison.domain.webhooks import Delivery, DeliveryStatus
+from garrison.services.enforcement_storage import Appeals, Approvals, Ledger
 from garrison.services.graph_storage import Links, RingStore
+from garrison.services.investigation_storage import RetroActions, SavedQueries
+from garrison.services.model_storage import ModelVersions
+from garrison.services.policy_storage import Notices, Playbooks, Taxonomies, Wellness
+from garrison.services.quality_storage import QualityStore
 from garrison.services.release_storage import Alerts, Releases, RuleActivity, RuleControls
+from garrison.services.review_storage import CaseNotes, Reporters, Reports, RoutingRules
+from garrison.services.trend_storage import Incidents, TrendAlerts
 from garrison.services.unit_of_work import (
     Actions,
     ApiKeyRecord,
@@ -90,6 +117,15 @@ class _State:
     signals: SignalState = field(default_factory=SignalState)
     rules: RulesState = field(default_factory=RulesState)
     links: LinkState = field(default_factory=LinkState)
+    investigations: InvestigationState = field(default_factory=InvestigationState)
+    models: ModelState = field(default_factory=ModelState)
+    quality: QualityState = field(default_factory=QualityState)
+    policies: PolicyState = field(default_factory=PolicyState)
+    ledger: memory_enforcement.EnforcementState = field(
+        default_factory=memory_enforcement.EnforcementState
+    )
+    review: memory_review.ReviewState = field(default_factory=memory_review.ReviewState)
+    trends: TrendState = field(default_factory=TrendState)
 
 
 class MemoryStore:
@@ -168,6 +204,7 @@ class _Decisions(_Repo):
 
 class _Actions(_Repo):
     def add(self, actions: Sequence[Action]) -> None:
+        memory_enforcement.check_new_keys(self.s.actions, actions)
         for action in actions:
             if action.id in self.s.actions:
                 raise DuplicateKey(f"action {action.id}")
@@ -242,6 +279,15 @@ class _Cases(_Repo):
             per = out.setdefault(case.queue, {})
             per[case.status] = per.get(case.status, 0) + 1
         return out
+
+    def claimable(self, queue: QueueName, now: datetime, limit: int) -> Sequence[Case]:
+        return memory_review.claimable(self.s.cases.values(), queue, now, limit)
+
+    def take(self, case: Case, holder: PrincipalId, now: datetime) -> bool:
+        return memory_review.take(self.s.cases, case, holder, now)
+
+    def waiting_since(self, queue: QueueName, before: datetime, limit: int) -> Sequence[Case]:
+        return memory_review.waiting_since(self.s.cases.values(), queue, before, limit)
 
 
 class _Queues(_Repo):
@@ -389,6 +435,25 @@ class MemoryUnitOfWork:
         self.alerts: Alerts = MemoryAlerts(lambda: self.state.rules)
         self.links: Links = MemoryLinks(lambda: self.state.links)
         self.rings: RingStore = MemoryRings(lambda: self.state.links)
+        self.saved_queries: SavedQueries = MemorySavedQueries(lambda: self.state.investigations)
+        self.retro_actions: RetroActions = MemoryRetroActions(lambda: self.state.investigations)
+        self.models: ModelVersions = MemoryModelVersions(lambda: self.state.models)
+        self.quality: QualityStore = MemoryQualityStore(
+            lambda: self.state.quality, lambda: self.state.labels
+        )
+        self.taxonomies: Taxonomies = MemoryTaxonomies(lambda: self.state.policies)
+        self.playbooks: Playbooks = MemoryPlaybooks(lambda: self.state.policies)
+        self.notices: Notices = MemoryNotices(lambda: self.state.policies)
+        self.wellness: Wellness = MemoryWellness(lambda: self.state.policies)
+        self.ledger: Ledger = memory_enforcement.MemoryLedger(lambda: self.state.actions)
+        self.appeals: Appeals = memory_enforcement.MemoryAppeals(lambda: self.state.ledger)
+        self.approvals: Approvals = memory_enforcement.MemoryApprovals(lambda: self.state.ledger)
+        self.reports: Reports = memory_review.MemoryReports(lambda: self.state.review)
+        self.reporters: Reporters = memory_review.MemoryReporters(lambda: self.state.review)
+        self.routing: RoutingRules = memory_review.MemoryRoutingRules(lambda: self.state.review)
+        self.case_notes: CaseNotes = memory_review.MemoryCaseNotes(lambda: self.state.review)
+        self.trend_alerts: TrendAlerts = MemoryTrendAlerts(lambda: self.state.trends)
+        self.incidents: Incidents = MemoryIncidents(lambda: self.state.trends)
 
     def __enter__(self) -> Self:
         self._store.lock.acquire()

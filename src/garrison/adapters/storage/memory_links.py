@@ -15,7 +15,8 @@ from typing import Self
 from garrison.domain.entities import EntityRef
 from garrison.domain.graph import Link
 from garrison.domain.rings import Ring
-from garrison.services.graph_storage import LinkKey
+from garrison.services.graph_storage import LinkKey, Observation
+from garrison.services.link_table import LinkTable, LinkTableBuilder
 
 
 @dataclass
@@ -61,6 +62,16 @@ class MemoryLinks:
                     events=old.events + 1,
                 )
 
+    def observe_many(self, observed: Sequence[Observation]) -> None:
+        for account, identifiers, at in observed:
+            self.observe(account, identifiers, at)
+
+    def table(self) -> LinkTable:
+        links = self._state().links
+        builder = LinkTableBuilder()
+        builder.add(links[k] for k in sorted(links))
+        return builder.build()
+
     def identifiers_for(self, account: EntityRef) -> list[Link]:
         s = self._state()
         keys = sorted(_key(account, i) for i in s.by_account.get(account, frozenset()))
@@ -70,6 +81,13 @@ class MemoryLinks:
         s = self._state()
         accounts = sorted(s.by_identifier.get(identifier, frozenset()), key=lambda a: a.id)
         return [s.links[_key(a, identifier)] for a in accounts[:limit]]
+
+    def users(self, identifiers: Sequence[EntityRef], cap: int) -> dict[EntityRef, list[str]]:
+        s = self._state()
+        return {
+            i: sorted(a.id for a in s.by_identifier.get(i, frozenset()))[:cap]
+            for i in dict.fromkeys(identifiers)
+        }
 
     def counts(self, identifiers: Sequence[EntityRef], cap: int) -> dict[EntityRef, int]:
         s = self._state()

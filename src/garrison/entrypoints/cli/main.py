@@ -10,15 +10,25 @@ import typer
 
 from garrison.entrypoints.cli.access import keys, users
 from garrison.entrypoints.cli.audit import audit
+from garrison.entrypoints.cli.case_work import cases
 from garrison.entrypoints.cli.database import migrate
 from garrison.entrypoints.cli.demo import demo
+from garrison.entrypoints.cli.enforcement import actions, appeals, approvals
 from garrison.entrypoints.cli.entity_labels import labels
 from garrison.entrypoints.cli.errors import GarrisonGroup
 from garrison.entrypoints.cli.graph import graph
+from garrison.entrypoints.cli.incidents import incidents
+from garrison.entrypoints.cli.investigations import register_investigations
 from garrison.entrypoints.cli.lists import lists
+from garrison.entrypoints.cli.model import model
+from garrison.entrypoints.cli.policies import policies
 from garrison.entrypoints.cli.processes import serve, worker
+from garrison.entrypoints.cli.quality import quality
+from garrison.entrypoints.cli.review import queues
 from garrison.entrypoints.cli.rules import rules
 from garrison.entrypoints.cli.simulate import simulate
+from garrison.entrypoints.cli.trends import report, trends
+from garrison.entrypoints.cli.user_reports import reports
 from garrison.entrypoints.cli.webhooks import webhooks
 
 app = typer.Typer(
@@ -52,6 +62,19 @@ app.add_typer(rules, name="rules")
 app.add_typer(lists, name="lists")
 app.add_typer(labels, name="labels")
 app.add_typer(graph, name="graph")
+register_investigations(app)
+app.add_typer(trends, name="trends")
+app.add_typer(incidents, name="incidents")
+app.add_typer(report, name="report")
+app.add_typer(actions, name="actions")
+app.add_typer(approvals, name="approvals")
+app.add_typer(appeals, name="appeals")
+app.add_typer(queues, name="queues")
+app.add_typer(cases, name="cases")
+app.add_typer(reports, name="reports")
+app.add_typer(model, name="model")
+app.add_typer(policies, name="policies")
+app.add_typer(quality, name="quality")
 
 app.command("simulate")(simulate)
 

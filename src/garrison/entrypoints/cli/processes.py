@@ -15,6 +15,7 @@ from garrison.entrypoints.cli.environment import (
     open_container,
     stop_on_signals,
 )
+from garrison.entrypoints.watch_jobs import start_watch_jobs
 from garrison.entrypoints.worker import run_worker
 
 ASGI_FACTORY = "garrison.entrypoints.web.asgi:create"
@@ -71,4 +72,5 @@ def worker(
     configure_logging(settings)
     stop = threading.Event()
     with open_container(settings) as container, stop_on_signals(stop):
+        start_watch_jobs(container, stop, once=once)
         run_worker(container, interval or settings.dispatch_interval_seconds, stop, once=once)

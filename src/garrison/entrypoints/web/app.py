@@ -18,11 +18,19 @@ from garrison.adapters.telemetry import Metrics
 from garrison.bootstrap import Container
 from garrison.entrypoints.web.api import audit, cases, decisions, events, ops, queues, webhooks
 from garrison.entrypoints.web.api.deps import WebState
+from garrison.entrypoints.web.api.enforcement import ENFORCEMENT_ROUTERS
 from garrison.entrypoints.web.api.entities import router as entities_router
 from garrison.entrypoints.web.api.entity_labels import router as entity_labels_router
+from garrison.entrypoints.web.api.investigations import INVESTIGATION_ROUTERS
+from garrison.entrypoints.web.api.labels import QUALITY_ROUTERS
 from garrison.entrypoints.web.api.lifecycle import LIFECYCLE_ROUTERS
 from garrison.entrypoints.web.api.lists import router as lists_router
+from garrison.entrypoints.web.api.models import router as models_router
+from garrison.entrypoints.web.api.moderations import router as moderations_router
+from garrison.entrypoints.web.api.policies import POLICY_ROUTERS
+from garrison.entrypoints.web.api.review_ops import router as review_ops_router
 from garrison.entrypoints.web.api.rings import router as rings_router
+from garrison.entrypoints.web.api.watch import WATCH_ROUTERS
 from garrison.entrypoints.web.background import lifespan_for
 from garrison.entrypoints.web.errors import install_error_handlers
 from garrison.entrypoints.web.middleware import RequestTelemetry
@@ -51,11 +59,24 @@ def create_app(container: Container) -> FastAPI:
     for module in (ops, events, queues, cases, decisions, audit, webhooks):
         app.include_router(module.router)
     app.include_router(lists_router)
+    app.include_router(models_router)
+    app.include_router(moderations_router)
     app.include_router(entity_labels_router)
     app.include_router(entities_router)
     app.include_router(rings_router)
+    for investigation_router in INVESTIGATION_ROUTERS:
+        app.include_router(investigation_router)
+    for watch_router in WATCH_ROUTERS:
+        app.include_router(watch_router)
+    for policy_router in POLICY_ROUTERS:
+        app.include_router(policy_router)
+    app.include_router(review_ops_router)
     for lifecycle_router in LIFECYCLE_ROUTERS:
         app.include_router(lifecycle_router)
+    for enforcement_router in ENFORCEMENT_ROUTERS:
+        app.include_router(enforcement_router)
+    for quality_router in QUALITY_ROUTERS:
+        app.include_router(quality_router)
     _install_console(app, container)
     return app
 

@@ -3,16 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, RowMapping, or_, select
 
 from garrison.adapters.storage.sql import codecs, records
 from garrison.adapters.storage.sql.tables import actions, deliveries
 from garrison.adapters.storage.sql.tx import Tx
 from garrison.domain.actions import Action, ActionStatus
-from garrison.domain.ids import ActionId, CaseId, DecisionId, DeliveryId
+from garrison.domain.ids import ActionId, ApprovalId, CaseId, DecisionId, DeliveryId
 from garrison.domain.webhooks import Delivery, DeliveryStatus
+
+
+def action_row(action: Action) -> dict[str, Any]:
+    """The stored row, with the enforcement ledger's columns."""
+    return {
+        **codecs.action_row(action),
+        "policy_version": action.policy_version,
+        "expires_at": action.expires_at,
+        "reverses": action.reverses,
+        "reverted_by": action.reverted_by,
+        "idempotency_key": action.idempotency_key,
+        "approval_id": action.approval_id,
+        "approved_by": action.approved_by,
+    }
+
+
+def action_of(row: RowMapping) -> Action:
+    reverses, reverted_by, approval = row["reverses"], row["reverted_by"], row["approval_id"]
+    return replace(
+        codecs.action_of(row),
+        policy_version=row["policy_version"],
+        expires_at=row["expires_at"],
+        reverses=ActionId(reverses) if reverses is not None else None,
+        reverted_by=ActionId(reverted_by) if reverted_by is not None else None,
+        idempotency_key=row["idempotency_key"],
+        approval_id=ApprovalId(approval) if approval is not None else None,
+        approved_by=row["approved_by"],
+    )
 
 
 class SqlActions:
@@ -20,13 +50,13 @@ class SqlActions:
         self._tx = tx
 
     def add(self, batch: Sequence[Action]) -> None:
-        rows = [codecs.action_row(action) for action in batch]
+        rows = [action_row(action) for action in batch]
         ids = ", ".join(action.id for action in batch)
         self._tx.insert_new(actions, rows, what=f"action among {ids}")
 
     def get(self, action_id: ActionId) -> Action | None:
         row = self._tx.row(select(actions).where(actions.c.id == action_id))
-        return codecs.action_of(row) if row is not None else None
+        return action_of(row) if row is not None else None
 
     def planned(self, limit: int) -> list[Action]:
         """Oldest first; on PostgreSQL the rows stay locked, and other units skip them."""
@@ -37,10 +67,10 @@ class SqlActions:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return [codecs.action_of(row) for row in self._tx.rows(stmt)]
+        return [action_of(row) for row in self._tx.rows(stmt)]
 
     def save(self, action: Action) -> None:
-        self._tx.upsert(actions, codecs.action_row(action))
+        self._tx.upsert(actions, action_row(action))
 
     def for_source(
         self, *, decision_ids: Sequence[DecisionId] = (), case_id: CaseId | None = None
@@ -53,7 +83,7 @@ class SqlActions:
         if not conditions:
             return []
         stmt = select(actions).where(or_(*conditions)).order_by(actions.c.created_at, actions.c.id)
-        return [codecs.action_of(row) for row in self._tx.rows(stmt)]
+        return [action_of(row) for row in self._tx.rows(stmt)]
 
 
 class SqlDeliveries:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from garrison.adapters.storage.sql import codecs, records
 from garrison.adapters.storage.sql.tables import cases, labels, queues
 from garrison.adapters.storage.sql.tx import Tx
 from garrison.domain.cases import Case, CaseStatus, Queue
 from garrison.domain.entities import EntityRef
-from garrison.domain.ids import CaseId, QueueName
+from garrison.domain.ids import CaseId, PrincipalId, QueueName
 from garrison.domain.labels import Label
 
 
@@ -70,6 +73,55 @@ class SqlCases:
         for queue, status, count in self._tx.conn.execute(stmt):
             out.setdefault(QueueName(queue), {})[CaseStatus(status)] = int(count)
         return out
+
+    def claimable(self, queue: QueueName, now: datetime, limit: int) -> Sequence[Case]:
+        """PostgreSQL: `FOR UPDATE SKIP LOCKED`, so concurrent claims get different cases.
+        SQLite: the unit holds the write lock, so nobody else claims until it ends."""
+        stmt = (
+            select(cases)
+            .where(cases.c.queue == queue)
+            .where(_claimable_by(None, now))
+            .order_by(cases.c.rank_at, cases.c.id)
+            .limit(limit)
+        )
+        if self._tx.dialect == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        return [codecs.case_of(row) for row in self._tx.rows(stmt)]
+
+    def take(self, case: Case, holder: PrincipalId, now: datetime) -> bool:
+        """One conditional UPDATE: it writes only if the stored row is still claimable."""
+        row = codecs.case_row(case)
+        del row["id"]
+        stmt = (
+            update(cases)
+            .where(cases.c.id == case.id)
+            .where(_claimable_by(holder, now))
+            .values(**row)
+        )
+        return self._tx.conn.execute(stmt).rowcount == 1
+
+    def waiting_since(self, queue: QueueName, before: datetime, limit: int) -> Sequence[Case]:
+        entered = func.coalesce(cases.c.queued_at, cases.c.created_at)
+        stmt = (
+            select(cases)
+            .where(cases.c.queue == queue)
+            .where(cases.c.status != CaseStatus.RESOLVED.value)
+            .where(entered <= before)
+            .order_by(entered, cases.c.id)
+            .limit(limit)
+        )
+        return [codecs.case_of(row) for row in self._tx.rows(stmt)]
+
+
+def _claimable_by(reviewer: PrincipalId | None, now: datetime) -> ColumnElement[bool]:
+    """Open, or claimed with a lease run out (or claimed by `reviewer` already)."""
+    held = [cases.c.lease_expires_at <= now]
+    if reviewer is not None:
+        held.append(cases.c.assignee == reviewer)
+    return or_(
+        cases.c.status == CaseStatus.OPEN.value,
+        and_(cases.c.status == CaseStatus.CLAIMED.value, or_(*held)),
+    )
 
 
 class SqlQueues:

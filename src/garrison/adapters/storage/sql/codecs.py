@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from garrison.adapters.storage.sql.case_codecs import escalation_json, escalation_of
 from garrison.domain.access import Permission
 from garrison.domain.actions import Action, ActionKind, ActionStatus, ActionTemplate
 from garrison.domain.canary import CanaryCall, CanaryOutcome
 from garrison.domain.cases import Case, CaseStatus, Outcome, Queue, Resolution
 from garrison.domain.decisions import Decision
 from garrison.domain.entities import EntityKind, EntityRef
+from garrison.domain.escalation import EscalationTier
 from garrison.domain.events import Event, JsonValue
 from garrison.domain.ids import (
     ActionId,
@@ -223,6 +225,12 @@ def case_row(case: Case) -> Row:
         "decision_ids": list(case.decision_ids),
         "assignee": case.assignee,
         "resolution": _resolution_json(resolution) if resolution is not None else None,
+        "lease_expires_at": case.lease_expires_at,
+        "queued_at": case.queued_at,
+        "rank_at": case.rank_at,
+        "tier": case.tier.value,
+        "escalations": [escalation_json(e) for e in case.escalations] or None,
+        "merged_into": case.merged_into,
     }
 
 
@@ -239,6 +247,11 @@ def case_of(row: RowMapping) -> Case:
         decision_ids=tuple(DecisionId(i) for i in row["decision_ids"]),
         assignee=PrincipalId(assignee) if assignee is not None else None,
         resolution=_resolution_of(resolution) if resolution is not None else None,
+        lease_expires_at=row["lease_expires_at"],
+        queued_at=row["queued_at"],
+        tier=EscalationTier(row["tier"] or EscalationTier.REVIEWER),
+        escalations=tuple(escalation_of(e) for e in row["escalations"] or ()),
+        merged_into=CaseId(row["merged_into"]) if row["merged_into"] else None,
     )
 
 
@@ -248,10 +261,17 @@ def queue_row(queue: Queue) -> Row:
         "description": queue.description,
         "sla_seconds": queue.sla_seconds,
         "required": queue.required.value,
+        "playbook": queue.playbook,
+        "wellness": queue.wellness,
     }
 
 
 def queue_of(row: RowMapping) -> Queue:
     return Queue(
-        QueueName(row["name"]), row["description"], row["sla_seconds"], Permission(row["required"])
+        QueueName(row["name"]),
+        row["description"],
+        row["sla_seconds"],
+        Permission(row["required"]),
+        playbook=row["playbook"],
+        wellness=row["wellness"],
     )

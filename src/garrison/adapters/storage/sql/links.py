@@ -10,14 +10,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, RowMapping, case, func, select, tuple_
+from sqlalchemy import RowMapping, TextClause, case, func, select, text, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import ClauseElement
 
+from garrison.adapters.storage.sql.driver import Prepared
+from garrison.adapters.storage.sql.link_frame import read_link_table
 from garrison.adapters.storage.sql.tables import links, ring_members, rings
 from garrison.adapters.storage.sql.tx import Tx
 from garrison.domain.entities import EntityKind, EntityRef
 from garrison.domain.graph import Link, Strength
 from garrison.domain.rings import Ring, RingMethod, RingRisk, RiskFactor, SharedIdentifier
-from garrison.services.graph_storage import LinkKey
+from garrison.services.graph_storage import LinkKey, Observation
+from garrison.services.link_table import LinkTable
 
 _L = links.c
 _R = rings.c
@@ -31,19 +36,33 @@ class SqlLinks:
         self._tx = tx
 
     def observe(self, account: EntityRef, identifiers: Sequence[EntityRef], at: datetime) -> None:
+        self.observe_many([(account, tuple(identifiers), at)])
+
+    def observe_many(self, observed: Sequence[Observation]) -> None:
+        """One upsert statement for the batch; a link seen twice in it is merged first, so no
+        statement touches one row twice (PostgreSQL refuses that in one command)."""
+        merged: dict[LinkKey, list[Any]] = {}
+        for account, identifiers, at in observed:
+            for ident in dict.fromkeys(identifiers):
+                key = (account.id, ident.kind.value, ident.id)
+                row = merged.get(key)
+                if row is None:
+                    merged[key] = [at, at, 1]
+                else:
+                    row[0], row[1], row[2] = min(row[0], at), max(row[1], at), row[2] + 1
         rows = [
             {
-                "account_id": account.id,
-                "identifier_kind": ident.kind.value,
-                "identifier_id": ident.id,
-                "first_seen": at,
-                "last_seen": at,
-                "events": 1,
+                "account_id": key[0],
+                "identifier_kind": key[1],
+                "identifier_id": key[2],
+                "first_seen": first,
+                "last_seen": last,
+                "events": events,
             }
-            for ident in dict.fromkeys(identifiers)
+            for key, (first, last, events) in merged.items()
         ]
         if rows:
-            self._tx.conn.execute(_upsert(self._tx), rows)
+            self._tx.driver.insert_many(_UPSERT, rows)
 
     def identifiers_for(self, account: EntityRef) -> list[Link]:
         stmt = select(links).where(_L.account_id == account.id).order_by(*_ORDER)
@@ -58,6 +77,21 @@ class SqlLinks:
             .limit(limit)
         )
         return [_link(row) for row in self._tx.rows(stmt)]
+
+    def users(self, identifiers: Sequence[EntityRef], cap: int) -> dict[EntityRef, list[str]]:
+        """One statement: a `UNION ALL` of one small indexed read per identifier, each stopped
+        at `cap` (a hub costs no more than a quiet identifier), plain ids only."""
+        wanted = list(dict.fromkeys(identifiers))
+        found: dict[EntityRef, list[str]] = {ident: [] for ident in wanted}
+        for start in range(0, len(wanted), USERS_PER_STATEMENT):
+            part = wanted[start : start + USERS_PER_STATEMENT]
+            params: dict[str, Any] = {"cap": cap}
+            for n, ident in enumerate(part):
+                params[f"k{n}"], params[f"i{n}"] = ident.kind.value, ident.id
+            rows = self._tx.conn.execute(_users_sql(len(part)), params).all()
+            for n, account_id in rows:
+                found[part[n]].append(account_id)
+        return found
 
     def counts(self, identifiers: Sequence[EntityRef], cap: int) -> dict[EntityRef, int]:
         found: dict[EntityRef, int] = {}
@@ -84,6 +118,13 @@ class SqlLinks:
                 account = EntityRef(EntityKind.ACCOUNT, account_id)
             out.append(Link(account, EntityRef(_KINDS[kind], ident), first, last, int(events)))
         return out
+
+    def table(self) -> LinkTable:
+        cursor = self._tx.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            return read_link_table(cursor)
+        finally:
+            cursor.close()
 
     def clear(self) -> None:
         self._tx.conn.execute(links.delete())
@@ -134,29 +175,38 @@ class SqlRings:
         return {row["id"]: row["flagged_at"] for row in self._tx.rows(stmt)}
 
 
-_UPSERTS: dict[str, Executable] = {}
+USERS_PER_STATEMENT = 50
 
 
-def _upsert(tx: Tx) -> Executable:
-    """The link upsert of the unit's dialect, built once: building it per event costs more than
-    running it."""
-    stmt = _UPSERTS.get(tx.dialect)
-    if stmt is None:
-        insert = tx.insert(links)
-        new = insert.excluded
-        stmt = _UPSERTS[tx.dialect] = insert.on_conflict_do_update(
-            index_elements=[c.name for c in _ORDER],
-            set_={
-                "first_seen": case(
-                    (new.first_seen < _L.first_seen, new.first_seen), else_=_L.first_seen
-                ),
-                "last_seen": case(
-                    (new.last_seen > _L.last_seen, new.last_seen), else_=_L.last_seen
-                ),
-                "events": _L.events + 1,
-            },
+def _users_sql(parts: int) -> TextClause:
+    return text(
+        " UNION ALL ".join(
+            f"SELECT * FROM (SELECT {n} AS n, account_id FROM links"
+            f" WHERE identifier_kind = :k{n} AND identifier_id = :i{n}"
+            f" ORDER BY account_id LIMIT :cap) AS u{n}"
+            for n in range(parts)
         )
-    return stmt
+    )
+
+
+def _build_upsert(dialect: str) -> ClauseElement:
+    """The link upsert of a dialect: keep the earliest first-seen and the latest last-seen, add
+    the events (compiled once per dialect by `Prepared`; run on the unit's DBAPI cursor)."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(links)
+    new = insert.excluded
+    return insert.on_conflict_do_update(
+        index_elements=[c.name for c in _ORDER],
+        set_={
+            "first_seen": case(
+                (new.first_seen < _L.first_seen, new.first_seen), else_=_L.first_seen
+            ),
+            "last_seen": case((new.last_seen > _L.last_seen, new.last_seen), else_=_L.last_seen),
+            "events": _L.events + new.events,
+        },
+    )
+
+
+_UPSERT = Prepared(_build_upsert)
 
 
 def _link(row: RowMapping) -> Link:

@@ -135,6 +135,52 @@ actions = Table(
     Column("executed_at", UtcDateTime, nullable=True),
     Column("error", String, nullable=True),
     Index("ix_actions_status_created", "status", "created_at", "id"),
+    # Enforcement ledger (migration 0005_enforcement): expiry, reversal, idempotency, approval.
+    Column("policy_version", String, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("reverses", String, nullable=True),
+    Column("reverted_by", String, nullable=True),
+    Column("idempotency_key", String, nullable=True),
+    Column("approval_id", String, nullable=True),
+    Column("approved_by", String, nullable=True),
+    Index("ix_actions_expiry", "status", "expires_at"),
+    Index("ix_actions_subject", "subject_kind", "subject_id", "created_at"),
+    Index("ix_actions_idempotency_key", "idempotency_key", unique=True),
+)
+
+appeals = Table(
+    "appeals",
+    metadata,
+    _id(),
+    Column("action_id", String, nullable=False, index=True),
+    Column("subject_kind", String, nullable=False),
+    Column("subject_id", String, nullable=False),
+    Column("appellant", String, nullable=False),
+    Column("reason", String, nullable=False),
+    Column("filed_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("origin", JSON, nullable=False),
+    Column("status", String, nullable=False),
+    Column("decided_by", String, nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("note", String, nullable=False),
+    Column("reversal_ids", JSON, nullable=False),
+    Index("ix_appeals_status_due", "status", "due_at", "id"),
+)
+
+approvals = Table(
+    "approvals",
+    metadata,
+    _id(),
+    Column("action_ids", JSON, nullable=False),
+    Column("reason", String, nullable=False),
+    Column("requested_by", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status", String, nullable=False),
+    Column("decided_by", String, nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("note", String, nullable=False),
+    Index("ix_approvals_status_created", "status", "created_at", "id"),
 )
 
 cases = Table(
@@ -151,7 +197,15 @@ cases = Table(
     Column("decision_ids", JSON, nullable=False),
     Column("assignee", String, nullable=True),
     Column("resolution", JSON(none_as_null=True), nullable=True),
+    # Review operations (migration 0005_reviewcore): leases, time in queue, claim order.
+    Column("lease_expires_at", UtcDateTime, nullable=True),
+    Column("queued_at", UtcDateTime, nullable=True),
+    Column("rank_at", UtcDateTime, nullable=True),
+    Column("tier", String, nullable=True),
+    Column("escalations", JSON(none_as_null=True), nullable=True),
+    Column("merged_into", String, nullable=True),
     Index("ix_cases_queue_status", "queue", "status"),
+    Index("ix_cases_claim_order", "queue", "rank_at"),
     Index(
         "uq_cases_open_subject",
         "subject_kind",
@@ -169,6 +223,77 @@ queues = Table(
     Column("description", String, nullable=False),
     Column("sla_seconds", Integer, nullable=False),
     Column("required", String, nullable=False),
+    Column("playbook", String, nullable=True),
+    Column("wellness", String, nullable=True),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    _id(),
+    Column("reporter", Key, nullable=False),
+    Column("reporter_kind", String, nullable=False),
+    Column("subject_kind", String, nullable=False),
+    Column("subject_id", String, nullable=False),
+    Column("report_type", String, nullable=False),
+    Column("text", String, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("status", String, nullable=False),
+    Column("content_ref", String, nullable=True),
+    Column("language", String, nullable=True),
+    Column("case_id", Key, nullable=True),
+    Column("priority", Integer, nullable=False),
+    Index("ix_reports_case", "case_id", "received_at"),
+    Index("ix_reports_reporter", "reporter", "received_at"),
+)
+
+reporters = Table(
+    "reporters",
+    metadata,
+    _id(),
+    Column("kind", String, nullable=False),
+    Column("upheld", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("muted", Boolean, nullable=False),
+    Column("muted_reason", String, nullable=False),
+)
+
+case_comments = Table(
+    "case_comments",
+    metadata,
+    _id(),
+    Column("case_id", Key, nullable=False),
+    Column("author", String, nullable=False),
+    Column("text", String, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_case_comments_case", "case_id", "at"),
+)
+
+case_evidence = Table(
+    "case_evidence",
+    metadata,
+    _id(),
+    Column("case_id", Key, nullable=False),
+    Column("name", String, nullable=False),
+    Column("media_type", String, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String, nullable=False),
+    Column("added_by", String, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("url", String, nullable=True),
+    Column("content", LargeBinary, nullable=True),
+    Index("ix_case_evidence_case", "case_id", "at"),
+)
+
+routing_rules = Table(
+    "routing_rules",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("queue", String, nullable=False),
+    Column("conditions", JSON, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("description", String, nullable=False),
 )
 
 labels = Table(
@@ -443,6 +568,176 @@ ring_members = Table(
     metadata,
     Column("account_id", Key, primary_key=True),
     Column("ring_id", Key, nullable=False, index=True),
+)
+
+# Trends and incidents (migration 0005_trends).
+trend_alerts = Table(
+    "trend_alerts",
+    metadata,
+    _id(),
+    Column("segment", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("detected_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("body", JSON, nullable=False),
+    Index("ix_trend_alerts_segment", "segment", "last_seen_at"),
+    Index("ix_trend_alerts_detected", "detected_at", "id"),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    _id(),
+    Column("status", String, nullable=False),
+    Column("declared_at", UtcDateTime, nullable=False),
+    Column("body", JSON, nullable=False),
+    Index("ix_incidents_declared", "declared_at", "id"),
+)
+
+# Measured quality (migration 0005_quality): QA items next to cases, calibration sessions.
+qa_items = Table(
+    "qa_items",
+    metadata,
+    _id(),
+    Column("kind", String, nullable=False),
+    Column("key", Key, nullable=False),
+    Column("case_id", Key, nullable=False, index=True),
+    Column("queue", String, nullable=False),
+    Column("subject_kind", String, nullable=False),
+    Column("subject_id", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expected", String, nullable=True),
+    Column("expected_policy", String, nullable=True),
+    Column("segment", String, nullable=True),
+    Column("rate", Double, nullable=True),
+    Column("source", String, nullable=True),
+    Column("score", Double, nullable=True),
+    Index("uq_qa_items_kind_key", "kind", "key", unique=True),
+    Index("ix_qa_items_created", "created_at", "id"),
+)
+
+calibration_sessions = Table(
+    "calibration_sessions",
+    metadata,
+    _id(),
+    Column("name", String, nullable=False),
+    Column("subjects", JSON, nullable=False),
+    Column("participants", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String, nullable=False),
+)
+
+calibration_answers = Table(
+    "calibration_answers",
+    metadata,
+    Column("session_id", Key, primary_key=True),
+    Column("subject_kind", Key, primary_key=True),
+    Column("subject_id", Key, primary_key=True),
+    Column("reviewer", Key, primary_key=True),
+    Column("value", String, nullable=False),
+    Column("policy", String, nullable=True),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+Index("ix_labels_created", labels.c.created_at, labels.c.id)
+
+# Policies, playbooks, notices and reviewer wellness (migration 0005_policies).
+policy_taxonomies = Table(
+    "policy_taxonomies",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("text", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("author", String, nullable=False),
+    Column("note", String, nullable=False),
+)
+
+playbooks = Table(
+    "playbooks",
+    metadata,
+    Column("key", Key, primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("text", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("author", String, nullable=False),
+)
+
+notices = Table(
+    "notices",
+    metadata,
+    _id(),
+    Column("action_id", Key, nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Index("ix_notices_action_id", "action_id", unique=True),
+    Index("ix_notices_issued", "issued_at", "id"),
+)
+
+reviewer_settings = Table(
+    "reviewer_settings",
+    metadata,
+    Column("reviewer", Key, primary_key=True),
+    Column("opted_out", JSON, nullable=False),
+    Column("reveal_by_default", Boolean, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=True),
+    Column("streak_started_at", UtcDateTime, nullable=True),
+    Column("streak_items", Integer, nullable=False),
+)
+
+reviewer_exposures = Table(
+    "reviewer_exposures",
+    metadata,
+    Column("reviewer", Key, primary_key=True),
+    Column("day", Key, primary_key=True),
+    Column("category", Key, primary_key=True),
+    Column("seen", Integer, nullable=False),
+)
+
+# Model registry (migration 0005_models): versions and shadow scores.
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("version", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("body", JSON, nullable=False),
+    Index("ix_model_versions_status", "status", "name"),
+)
+
+model_scores = Table(
+    "model_scores",
+    metadata,
+    Column("name", Key, primary_key=True),
+    Column("version", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_id", Key, primary_key=True),
+    Column("score", Double, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("scored_at", UtcDateTime, nullable=False),
+    Index("ix_model_scores_recent", "name", "version", "occurred_at"),
+)
+
+# Investigations (migration 0005_investigations): saved searches and retroactive actions.
+saved_queries = Table(
+    "saved_queries",
+    metadata,
+    _id(),
+    Column("owner", String, nullable=False),
+    Column("shared", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("body", JSON, nullable=False),
+    Index("ix_saved_queries_owner", "owner", "created_at"),
+)
+
+retro_actions = Table(
+    "retro_actions",
+    metadata,
+    _id(),
+    Column("status", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("body", JSON, nullable=False),
+    Index("ix_retro_actions_created", "created_at", "id"),
 )
 
 ALL_TABLES: tuple[Table, ...] = tuple(metadata.sorted_tables)

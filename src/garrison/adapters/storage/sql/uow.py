@@ -10,19 +10,39 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from garrison.adapters.storage.sql.access import SqlAuditLog, SqlPrincipals
 from garrison.adapters.storage.sql.actions import SqlActions, SqlDeliveries
+from garrison.adapters.storage.sql.case_notes import SqlCaseNotes
 from garrison.adapters.storage.sql.cases import SqlCases, SqlLabels, SqlQueues
 from garrison.adapters.storage.sql.counters import SqlCounters
+from garrison.adapters.storage.sql.enforcement import SqlAppeals, SqlApprovals, SqlLedger
 from garrison.adapters.storage.sql.engine import make_engine
 from garrison.adapters.storage.sql.entity_labels import SqlEntityLabels
 from garrison.adapters.storage.sql.events import SqlDecisions, SqlEventLog
+from garrison.adapters.storage.sql.investigations import SqlRetroActions, SqlSavedQueries
 from garrison.adapters.storage.sql.links import SqlLinks, SqlRings
 from garrison.adapters.storage.sql.lists import SqlLists
+from garrison.adapters.storage.sql.models import SqlModelVersions
+from garrison.adapters.storage.sql.policies import (
+    SqlNotices,
+    SqlPlaybooks,
+    SqlTaxonomies,
+    SqlWellness,
+)
+from garrison.adapters.storage.sql.quality import SqlQualityStore
 from garrison.adapters.storage.sql.releases import SqlReleases, SqlRuleControls
 from garrison.adapters.storage.sql.rule_activity import SqlAlerts, SqlRuleActivity
+from garrison.adapters.storage.sql.trends import SqlIncidents, SqlTrendAlerts
 from garrison.adapters.storage.sql.tx import Tx
+from garrison.adapters.storage.sql.user_reports import SqlReporters, SqlReports, SqlRoutingRules
 from garrison.adapters.storage.sql.writelock import WriteLock, sqlite_write_lock
+from garrison.services.enforcement_storage import Appeals, Approvals, Ledger
 from garrison.services.graph_storage import Links, RingStore
+from garrison.services.investigation_storage import RetroActions, SavedQueries
+from garrison.services.model_storage import ModelVersions
+from garrison.services.policy_storage import Notices, Playbooks, Taxonomies, Wellness
+from garrison.services.quality_storage import QualityStore
 from garrison.services.release_storage import Alerts, Releases, RuleActivity, RuleControls
+from garrison.services.review_storage import CaseNotes, Reporters, Reports, RoutingRules
+from garrison.services.trend_storage import Incidents, TrendAlerts
 from garrison.services.unit_of_work import (
     Actions,
     AuditLog,
@@ -106,6 +126,23 @@ class SqlUnitOfWork:
         self.alerts: Alerts = SqlAlerts(tx)
         self.links: Links = SqlLinks(tx)
         self.rings: RingStore = SqlRings(tx)
+        self.saved_queries: SavedQueries = SqlSavedQueries(tx)
+        self.retro_actions: RetroActions = SqlRetroActions(tx)
+        self.ledger: Ledger = SqlLedger(tx)
+        self.appeals: Appeals = SqlAppeals(tx)
+        self.approvals: Approvals = SqlApprovals(tx)
+        self.models: ModelVersions = SqlModelVersions(tx)
+        self.taxonomies: Taxonomies = SqlTaxonomies(tx)
+        self.playbooks: Playbooks = SqlPlaybooks(tx)
+        self.notices: Notices = SqlNotices(tx)
+        self.wellness: Wellness = SqlWellness(tx)
+        self.quality: QualityStore = SqlQualityStore(tx)
+        self.trend_alerts: TrendAlerts = SqlTrendAlerts(tx)
+        self.incidents: Incidents = SqlIncidents(tx)
+        self.reports: Reports = SqlReports(tx)
+        self.reporters: Reporters = SqlReporters(tx)
+        self.routing: RoutingRules = SqlRoutingRules(tx)
+        self.case_notes: CaseNotes = SqlCaseNotes(tx)
 
     def __enter__(self) -> Self:
         self._tx.open()

@@ -11,17 +11,26 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from garrison.bootstrap import Container
+from garrison.entrypoints.web.console import appeals as appeal_pages
 from garrison.entrypoints.web.console import (
     audit,
     auth_pages,
     cases,
+    dashboards,
+    incidents,
     investigate,
+    models,
+    policy_pages,
+    quality,
     queues,
     releases,
     rule_backtest,
     rule_editor,
     rules,
+    wellness_pages,
 )
+from garrison.entrypoints.web.console import retroactive as retroactive_pages
+from garrison.entrypoints.web.console import search as search_pages
 from garrison.entrypoints.web.console.context import Console
 from garrison.entrypoints.web.console.pages import STATIC_DIR, Pages
 from garrison.entrypoints.web.console.routing import console_route
@@ -40,4 +49,13 @@ def install(app: FastAPI, container: Container) -> None:
     pages_of = (auth_pages, queues, cases, audit, investigate)
     for module in (*pages_of, rules, rule_editor, rule_backtest, releases):
         app.include_router(module.router(console))
+    app.include_router(models.router(console))
+    for review_pages in (policy_pages, wellness_pages):
+        app.include_router(review_pages.router(console))
+    for watch_pages in (dashboards, incidents):
+        app.include_router(watch_pages.router(console))
+    app.include_router(appeal_pages.router(console))
+    app.include_router(quality.router(console))
+    for investigation_pages in (search_pages, retroactive_pages):
+        app.include_router(investigation_pages.router(console))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

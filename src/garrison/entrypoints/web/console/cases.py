@@ -1,4 +1,8 @@
-"""The case page: what the rules saw, the subject's events, and the claim and resolve controls."""
+"""The case page: what the rules saw, the subject's events, and the claim and resolve controls.
+
+The review console adds the playbooks beside the case, masked content revealed on request
+(audited), related cases, the subject's history and keyboard shortcuts (static/js/review.js).
+"""
 
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
@@ -11,13 +15,16 @@ from garrison.domain.access import Permission
 from garrison.domain.actions import ActionKind, ActionTemplate
 from garrison.domain.cases import Case, Outcome
 from garrison.domain.errors import Conflict, InvalidInput, Unauthenticated
-from garrison.domain.ids import CaseId, PrincipalId
+from garrison.domain.ids import ActionId, CaseId, PrincipalId
+from garrison.entrypoints.web.console.case_context import find_field, review_context
 from garrison.entrypoints.web.console.context import Console
 from garrison.entrypoints.web.console.pages import is_htmx
 from garrison.entrypoints.web.console.viewer import Viewer
 from garrison.services.access import AccessService
 
-RESOLUTION_KINDS = tuple(k for k in ActionKind if k is not ActionKind.ENQUEUE_REVIEW)
+RESOLUTION_KINDS = tuple(
+    k for k in ActionKind if k is not ActionKind.ENQUEUE_REVIEW and not k.is_reversal
+)
 FORM_ERROR = "form"
 """The error key for a failure that belongs to no single field."""
 
@@ -96,11 +103,17 @@ def router(console: Console) -> APIRouter:
         form: Mapping[str, Any] | None = None,
         errors: Mapping[str, str] | None = None,
         status_code: int = 200,
+        revealed: tuple[str, ...] = (),
     ) -> Response:
         found = review.case_file(viewer.principal, CaseId(case_id))
         context = panel_context(console, viewer, found.case)
         policies = sorted({hit.policy for d in found.decisions for hit in d.hits})
         context.update(file=found, policies=policies, errors=errors or {})
+        context.update(review_context(console, viewer, found, revealed))
+        if context["reveal_all"] and any(
+            f.kind != "plain" for fs in context["fields"].values() for f in fs
+        ):
+            console.container.wellness.reveal(viewer.principal, found.case.id, "all")
         if form is not None:
             context["form"] = form
         return console.pages.render(request, "pages/case.html", context, status_code=status_code)
@@ -146,8 +159,28 @@ def router(console: Console) -> APIRouter:
         except Conflict as error:
             errors = {FORM_ERROR: error.message}
             return case_page(request, viewer, case_id, form=form, errors=errors, status_code=409)
+        console.container.wellness.reviewed(viewer.principal)
         response = RedirectResponse(f"/cases/{case_id}", status_code=303)
         console.pages.flash(response, DONE[chosen])
         return response
+
+    @routes.post("/cases/{case_id}/reveal")
+    def reveal(
+        request: Request, viewer: Writer, case_id: str, item: Annotated[str, Form()] = ""
+    ) -> Response:
+        """Unmask one item (audited, counted against the daily exposure budget)."""
+        found = review.case_file(viewer.principal, CaseId(case_id))
+        field = find_field(found, item)
+        console.container.wellness.reveal(viewer.principal, found.case.id, item)
+        if is_htmx(request):
+            context = {"field": field, "case": found.case, "viewer": viewer, "revealed": {item}}
+            return console.pages.render(request, "partials/masked_field.html", context)
+        return case_page(request, viewer, case_id, revealed=(item,))
+
+    @routes.post("/cases/{case_id}/actions/{action_id}/notice")
+    def notice(request: Request, viewer: Writer, case_id: str, action_id: str) -> Response:
+        """Issue the notice of one of the case's actions, then show it."""
+        issued = console.container.transparency.issue(viewer.principal, ActionId(action_id))
+        return RedirectResponse(f"/notices/{issued.id}", status_code=303)
 
     return routes

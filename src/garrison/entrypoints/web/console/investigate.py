@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from garrison.domain.access import Permission
+from garrison.domain.actions import ActionKind
 from garrison.domain.entities import EntityRef
 from garrison.domain.redaction import is_pii, redact_ref
 from garrison.entrypoints.web.console.context import Console
@@ -96,6 +97,8 @@ def router(console: Console) -> APIRouter:
             "redact": redact_ref,
             "is_pii": is_pii,
             "href": entity_href,
+            "may_act": viewer.can(Permission.TAKE_ACTIONS),
+            "action_kinds": [k.value for k in ActionKind if not k.is_reversal],
         }
         return console.pages.render(request, "pages/ring.html", context)
 

@@ -1,4 +1,6 @@
-"""Queue pages: every queue with its counts and SLA, and the cases waiting in one queue."""
+"""Queue pages: every queue with its counts and SLA, the cases waiting in one queue, and
+"next case", which claims the first open case the reviewer may receive (wellness opt-outs and
+daily exposure budgets route the others to someone else)."""
 
 from typing import Annotated
 
@@ -6,13 +8,16 @@ from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from garrison.domain.cases import CaseStatus
-from garrison.domain.errors import InvalidInput, NotFound
+from garrison.domain.cases import Case, CaseStatus
+from garrison.domain.errors import Conflict, InvalidInput, NotFound
 from garrison.domain.ids import QueueName
 from garrison.entrypoints.web.console.context import Console
 from garrison.entrypoints.web.console.viewer import Viewer
 
 PAGE_SIZE = 50
+NEXT_CANDIDATES = 50
+"""How many open cases "next case" looks at, highest priority first."""
+DECISIONS_LOOKED_AT = 5
 
 
 def parse_status(text: str | None) -> CaseStatus | None:
@@ -28,10 +33,40 @@ def parse_status(text: str | None) -> CaseStatus | None:
         ) from None
 
 
+def case_policies(console: Console, viewer: Viewer, case: Case) -> list[str]:
+    """The policies the rules named in a case's first decisions (no content is read)."""
+    review = console.container.review
+    policies: list[str] = []
+    for decision_id in case.decision_ids[:DECISIONS_LOOKED_AT]:
+        decision, _ = review.decision(viewer.principal, decision_id)
+        policies.extend(hit.policy for hit in decision.hits if hit.policy)
+    return policies
+
+
+def next_case(console: Console, viewer: Viewer, queue: QueueName) -> tuple[Case | None, int]:
+    """Claim the first open case of the queue this reviewer may receive; also how many were
+    passed over for wellness (an opt-out or a used-up exposure budget)."""
+    container = console.container
+    skipped = 0
+    for case in container.review.cases(
+        viewer.principal, queue=queue, status=CaseStatus.OPEN, limit=NEXT_CANDIDATES
+    ):
+        policies = case_policies(console, viewer, case)
+        if container.wellness.refusal(viewer.principal.id, policies):
+            skipped += 1
+            continue
+        try:
+            return container.review.claim(viewer.principal, case.id), skipped
+        except Conflict:
+            continue
+    return None, skipped
+
+
 def router(console: Console) -> APIRouter:
     routes = console.router()
     review = console.container.review
     Seen = Annotated[Viewer, Depends(console.gate.viewer)]  # noqa: N806 - an alias bound to this gate
+    Writer = Annotated[Viewer, Depends(console.gate.writer)]  # noqa: N806
 
     @routes.get("/")
     def home() -> Response:
@@ -74,5 +109,17 @@ def router(console: Console) -> APIRouter:
             "has_more": len(cases) > PAGE_SIZE,
         }
         return console.pages.render(request, "pages/queue.html", context)
+
+    @routes.post("/queues/{name}/next")
+    def claim_next(viewer: Writer, name: str) -> Response:
+        claimed, skipped = next_case(console, viewer, QueueName(name))
+        if claimed is None:
+            response = RedirectResponse(f"/queues/{name}", status_code=303)
+            routed = f" ({skipped} routed to others for your wellness settings)" if skipped else ""
+            console.pages.flash(response, f"No case for you in {name} now{routed}.", kind="info")
+            return response
+        response = RedirectResponse(f"/cases/{claimed.id}", status_code=303)
+        console.pages.flash(response, "Next case claimed.")
+        return response
 
     return routes

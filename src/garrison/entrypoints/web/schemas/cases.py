@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from garrison.domain.actions import ActionKind, ActionTemplate
 from garrison.domain.cases import Case, CaseStatus, Outcome
+from garrison.domain.escalation import EscalationTier
 from garrison.domain.labels import Label, LabelValue, Provenance
 from garrison.entrypoints.web.schemas.decisions import (
     ActionOut,
@@ -16,6 +17,7 @@ from garrison.entrypoints.web.schemas.decisions import (
     action_wire,
     decision_wire,
 )
+from garrison.entrypoints.web.schemas.user_reports import ReportOut, report_wire
 from garrison.services.review import CaseFile, QueueSummary
 
 MAX_NOTE_LENGTH = 10_000
@@ -55,6 +57,18 @@ class ResolutionOut(BaseModel):
     at: datetime
 
 
+class EscalationOut(BaseModel):
+    to: EscalationTier
+    reason: str
+    by: str
+    at: datetime
+    from_queue: str
+
+
+class EscalateIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, description="Why it needs the next tier.")
+
+
 class CaseOut(BaseModel):
     id: str
     queue: str
@@ -66,6 +80,12 @@ class CaseOut(BaseModel):
     decision_ids: list[str]
     assignee: str | None
     resolution: ResolutionOut | None
+    lease_expires_at: datetime | None = Field(
+        None, description="When the claim runs out and the case returns to the queue."
+    )
+    queued_at: datetime = Field(description="When the case entered its current queue.")
+    tier: EscalationTier = EscalationTier.REVIEWER
+    escalations: list[EscalationOut] = Field(default_factory=list)
 
 
 class CaseListOut(BaseModel):
@@ -79,6 +99,8 @@ class QueueOut(BaseModel):
     description: str
     sla_seconds: int
     required_permission: str
+    playbook: str | None = None
+    wellness: str | None = None
     counts: dict[CaseStatus, int]
 
 
@@ -112,6 +134,7 @@ class CaseFileOut(BaseModel):
     events: list[EventOut]
     actions: list[ActionOut]
     labels: list[LabelOut]
+    reports: list[ReportOut] = Field(default_factory=list)
 
 
 def case_wire(case: Case) -> dict[str, Any]:
@@ -126,6 +149,19 @@ def case_wire(case: Case) -> dict[str, Any]:
         "updated_at": case.updated_at,
         "decision_ids": list(case.decision_ids),
         "assignee": case.assignee,
+        "lease_expires_at": case.lease_expires_at,
+        "queued_at": case.entered_queue_at,
+        "tier": case.tier.value,
+        "escalations": [
+            {
+                "to": e.to.value,
+                "reason": e.reason,
+                "by": e.by,
+                "at": e.at,
+                "from_queue": e.from_queue,
+            }
+            for e in case.escalations
+        ],
         "resolution": None
         if resolution is None
         else {
@@ -149,6 +185,8 @@ def queue_wire(summary: QueueSummary) -> dict[str, Any]:
         "description": queue.description,
         "sla_seconds": queue.sla_seconds,
         "required_permission": queue.required.value,
+        "playbook": queue.playbook,
+        "wellness": queue.wellness,
         "counts": {status.value: summary.counts.get(status, 0) for status in CaseStatus},
     }
 
@@ -174,6 +212,7 @@ def case_file_wire(found: CaseFile) -> dict[str, Any]:
         "events": [event.to_json() for event in found.events],
         "actions": [action_wire(a) for a in found.actions],
         "labels": [label_wire(label) for label in found.labels],
+        "reports": [report_wire(r) for r in found.reports],
     }
 
 

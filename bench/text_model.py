@@ -1,0 +1,104 @@
+"""Text policy classifier: 5-fold cross-validated AUPRC ("any category" and each category) on
+OpenAI's moderation evaluation set, against TF-IDF + logistic regression in the same run, and
+scoring throughput on short texts (target: 200 texts/s on this 2-core machine).
+
+The data set is read from ../shared/data/openai-moderation (beside the repository); without
+it the benchmark is skipped. No row of it is printed.
+
+    .venv/bin/python bench/run.py --only text-model [--quick]
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.measure import Measurement
+from bench.report import Row, Target
+
+NAME = "text-model"
+DATA = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "openai-moderation"
+    / "samples-1680.jsonl.gz"
+)
+CATEGORIES = ("S", "H", "V", "HR", "SH", "S3", "H2", "V2")
+SCORING_TARGET = Target(min_per_s=200)
+SHORT = [
+    "thanks for the quick reply, see you tomorrow",
+    "can you help me write a cover letter for a nursing job",
+    "I hate waiting in line at the bank",
+    "what is the capital of australia",
+    "my neighbour's dog keeps barking all night",
+    "tell me a joke about penguins",
+]
+
+
+def short_texts(count: int) -> list[str]:
+    return [f"{SHORT[i % len(SHORT)]} ({i})" for i in range(count)]
+
+
+def _auprc(report: dict[str, Any]) -> dict[str, float | None]:
+    return {
+        name: round(value["auprc"], 4) if value["auprc"] is not None else None
+        for name, value in report.items()
+    }
+
+
+def _throughput(label: str, score: Any, texts: list[str], rounds: int = 3) -> Measurement:
+    score(texts[:8])  # warm up: load weights, JIT paths
+    rates = []
+    started = time.perf_counter()
+    for _ in range(rounds):
+        begin = time.perf_counter()
+        score(texts)
+        rates.append(len(texts) / (time.perf_counter() - begin))
+    seconds = time.perf_counter() - started
+    return Measurement(label, len(texts) * rounds, seconds, round_rates=tuple(rates))
+
+
+def run(*, quick: bool) -> list[Row]:
+    if not DATA.is_file():
+        return [Row(NAME, "openai-moderation", None, skipped=f"data set absent: {DATA}")]
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from garrison.adapters.ml.text.corpus import read_corpus
+    from garrison.adapters.ml.text.evaluation import baseline_scorer, evaluate, model_scorer
+    from garrison.adapters.ml.text.heads import fit_heads, targets_of
+    from garrison.adapters.ml.text.training import TrainingOptions, train_text_model
+
+    corpus = read_corpus(DATA, "prompt", CATEGORIES)
+    if quick:
+        corpus = corpus.subset(np.arange(400))
+    options = TrainingOptions("prompt")
+    started = time.perf_counter()
+    model_report = evaluate(corpus, model_scorer(options), folds=5)
+    cv_seconds = time.perf_counter() - started
+    baseline_report = evaluate(corpus, baseline_scorer(), folds=5)
+    model = train_text_model(corpus, options)
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    heads = fit_heads(vectorizer.fit_transform(corpus.texts), targets_of(corpus.labels), 10.0)
+    texts = short_texts(256)
+    subject = _throughput("garrison text model", model.score, texts)
+    base = _throughput(
+        "tf-idf + logistic regression",
+        lambda batch: heads.predict(vectorizer.transform(batch)),
+        texts,
+    )
+    details = {
+        "items": len(corpus.texts),
+        "folds": 5,
+        "blocks": list(options.blocks),
+        "auprc": _auprc(model_report),
+        "auprc_baseline": _auprc(baseline_report),
+        "cv_seconds": round(cv_seconds, 1),
+        "regularisation": model.training["regularisation"],
+    }
+    any_auprc = details["auprc"]["any"]
+    case = f"{len(corpus.texts)} texts, 5-fold AUPRC any {any_auprc} vs "
+    case += f"{details['auprc_baseline']['any']}; short texts/s"
+    return [Row(NAME, case, subject, base, target=SCORING_TARGET, details=details)]

@@ -1,0 +1,1 @@
+"""Machine-learning adapters: tabular gradient boosting and text classifiers."""

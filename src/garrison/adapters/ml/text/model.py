@@ -1,0 +1,161 @@
+"""A trained text model and its directory: `model.json` (manifest, `"kind": "text"`),
+`heads.npz` (weights per block) and `chars.json` (the n-gram vocabulary, when used)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from garrison.adapters.ml.text.chars import CharNgrams
+from garrison.adapters.ml.text.encoders import DIMENSIONS, encoder
+from garrison.adapters.ml.text.heads import Floats, Heads, combine
+from garrison.adapters.ml.text.thresholds import Threshold
+from garrison.domain.errors import InvalidInput
+
+KIND = "text"
+FORMAT = 1
+MANIFEST = "model.json"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One representation (an encoder's embeddings, or character n-grams) and its heads."""
+
+    name: str
+    heads: Heads
+    c: float
+    chars: CharNgrams | None = None
+
+    def features(self, texts: Sequence[str], dense: dict[str, Any]) -> Any:
+        if self.chars is not None:
+            return self.chars.transform(texts)
+        if self.name not in dense:
+            dense[self.name] = encoder(self.name).encode(texts)
+        return dense[self.name]
+
+
+@dataclass(frozen=True)
+class TextScores:
+    """Scores per item: one column per category, and "any category"."""
+
+    categories: tuple[str, ...]
+    per_category: Floats
+    any: Floats
+
+    def row(self, index: int) -> dict[str, float]:
+        return {c: float(self.per_category[index, j]) for j, c in enumerate(self.categories)}
+
+
+@dataclass(frozen=True)
+class TextModel:
+    categories: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    thresholds: dict[str, Threshold]
+    text_field: str
+    training: dict[str, Any]
+
+    def score(self, texts: Sequence[str], dense: dict[str, Any] | None = None) -> TextScores:
+        """Scores for `texts`; `dense` may carry precomputed embeddings (by encoder name)."""
+        cache: dict[str, Any] = dict(dense or {})
+        probabilities = [b.heads.predict(b.features(texts, cache)) for b in self.blocks]
+        per_category, any_score = combine(probabilities, len(self.categories))
+        return TextScores(self.categories, per_category, any_score)
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "kind": KIND,
+            "format": FORMAT,
+            "categories": list(self.categories),
+            "text_field": self.text_field,
+            "blocks": [b.name for b in self.blocks],
+            "thresholds": {name: t.as_json() for name, t in self.thresholds.items()},
+            "training": self.training,
+        }
+
+    def save(self, directory: Path) -> None:
+        """Write the model directory whole, or leave `directory` as it was."""
+        if directory.exists() and any(directory.iterdir()) and not (directory / MANIFEST).is_file():
+            raise InvalidInput(f"{directory} exists and is not a model directory", field="out")
+        staging = directory.parent / f".{directory.name}.partial-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            self._write(staging)
+            if directory.exists():
+                shutil.rmtree(directory)
+            staging.rename(directory)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _write(self, directory: Path) -> None:
+        arrays: dict[str, Any] = {}
+        for block in self.blocks:
+            arrays[f"{block.name}.weights"] = block.heads.weights.astype(np.float32)
+            arrays[f"{block.name}.bias"] = block.heads.bias
+            if block.chars is not None:
+                arrays[f"{block.name}.idf"] = block.chars.idf
+                terms = json.dumps(block.chars.terms, ensure_ascii=False)
+                (directory / f"{block.name}.json").write_text(terms, "utf-8")
+        np.savez_compressed(directory / "heads.npz", **arrays)
+        text = json.dumps(self.manifest, indent=2, sort_keys=True)
+        (directory / MANIFEST).write_text(text + "\n", "utf-8")
+
+
+def load_text_model(directory: Path) -> TextModel:
+    """Read a text model directory; InvalidInput (field `model`) when it is missing or corrupt."""
+    manifest = _manifest(directory)
+    try:
+        with np.load(directory / "heads.npz", allow_pickle=False) as arrays:
+            blocks = tuple(_block(directory, name, arrays) for name in manifest["blocks"])
+        thresholds = {name: Threshold(**value) for name, value in manifest["thresholds"].items()}
+        categories = tuple(str(c) for c in manifest["categories"])
+        _check_shapes(blocks, len(categories))
+    except (OSError, KeyError, TypeError, ValueError, zipfile.BadZipFile) as error:
+        raise InvalidInput(f"{directory} is a corrupt text model: {error}", field="model") from None
+    return TextModel(
+        categories, blocks, thresholds, str(manifest["text_field"]), manifest["training"]
+    )
+
+
+def _manifest(directory: Path) -> dict[str, Any]:
+    path = directory / MANIFEST
+    if not path.is_file():
+        raise InvalidInput(f"{directory} is not a model directory (no {MANIFEST})", field="model")
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput(f"{path} is corrupt", field="model") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
+        raise InvalidInput(f"{directory} does not hold a text model", field="model")
+    return manifest
+
+
+def _block(directory: Path, name: str, arrays: Any) -> Block:
+    heads = Heads(
+        np.asarray(arrays[f"{name}.weights"], dtype=np.float64),
+        np.asarray(arrays[f"{name}.bias"], dtype=np.float64),
+    )
+    chars = None
+    if f"{name}.idf" in arrays:
+        terms = json.loads((directory / f"{name}.json").read_text("utf-8"))
+        chars = CharNgrams.restore(terms, np.asarray(arrays[f"{name}.idf"]))
+    elif name not in DIMENSIONS:
+        raise ValueError(f"unknown block {name!r}")
+    return Block(name=name, heads=heads, c=0.0, chars=chars)
+
+
+def _check_shapes(blocks: tuple[Block, ...], categories: int) -> None:
+    for block in blocks:
+        width = block.heads.weights.shape[1]
+        expected = len(block.chars.terms) if block.chars else DIMENSIONS[block.name]
+        if block.heads.weights.shape[0] != categories + 1 or width != expected:
+            raise ValueError(f"block {block.name!r} does not match its categories or features")

@@ -10,6 +10,7 @@ it the benchmark is skipped. No row of it is printed.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,7 @@ def run(*, quick: bool) -> list[Row]:
         "auprc_baseline": _auprc(baseline_report),
         "cv_seconds": round(cv_seconds, 1),
         "regularisation": model.training["regularisation"],
+        "load_average": round(os.getloadavg()[0], 2),
     }
     any_auprc = details["auprc"]["any"]
     case = f"{len(corpus.texts)} texts, 5-fold AUPRC any {any_auprc} vs "

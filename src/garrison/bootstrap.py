@@ -215,7 +215,13 @@ def bootstrap(
             readers=store.reader,
             enforcement=enforcement,
         ),
-        review=ReviewService(store.uow, clock, ids, lease_seconds=settings.review_lease_seconds),
+        review=ReviewService(
+            store.uow,
+            clock,
+            ids,
+            lease_seconds=settings.review_lease_seconds,
+            ladders=enforcement.ladders,
+        ),
         access=AccessService(store.uow, Argon2Passwords(), clock, ids, readers=store.reader),
         rules=RulesService(
             store.uow,
@@ -251,7 +257,13 @@ def bootstrap(
         bulk=BulkService(
             store.uow,
             clock,
-            ReviewService(store.uow, clock, ids, lease_seconds=settings.review_lease_seconds),
+            ReviewService(
+                store.uow,
+                clock,
+                ids,
+                lease_seconds=settings.review_lease_seconds,
+                ladders=enforcement.ladders,
+            ),
             max_cases=settings.bulk_max_cases,
         ),
         case_work=CaseWorkService(
@@ -314,17 +326,16 @@ def _watch(settings: Settings, store: Store, clock: Clock, ids: IdGenerator) -> 
     from garrison.adapters.clustering import StaticModelSimilarity, available
     from garrison.services.trends import parse_bucket
 
+    schemas = load_schemas(settings.schemas_path)
     rules = RulesService(
-        store.uow,
-        clock,
-        require_approval=settings.rules_require_approval,
-        schemas=load_schemas(settings.schemas_path),
+        store.uow, clock, require_approval=settings.rules_require_approval, schemas=schemas
     )
     knobs = trend_settings(
         parse_bucket(settings.trends_bucket),
         settings.trends_lookback_days,
         settings.trends_sensitivity,
         settings.trends_dedupe_hours,
+        schemas,
     )
     similar = StaticModelSimilarity() if available() else None
     return build_watch(store.uow, store.reader, clock, ids, rules, trends=knobs, similar=similar)

@@ -264,6 +264,11 @@ class Settings(BaseSettings):
         description="Directory of the text model (`garrison model train text`) behind "
         "POST /v1/moderations; empty: that endpoint answers 503.",
     )
+    moderation_record_events: bool = Field(
+        False,
+        description="Also ingest each text moderated by POST /v1/moderations as a "
+        "`content.submitted` event (scores as attributes), so rules can act on it.",
+    )
 
 
 def settings_reference() -> str:

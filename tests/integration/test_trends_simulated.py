@@ -28,7 +28,7 @@ def test_burst_is_alerted_on_its_segments_within_one_bucket_and_deduplicated(
         assert segment in raised, sorted(raised)
     signup = raised["type=account.signup,country=VN"]
     assert signup.started_at == world.at_hour(72)
-    assert signup.samples and signup.query == 'type == "account.signup" and country == "VN"'
+    assert signup.samples and signup.query == 'type == "account.signup" and attr.country == "VN"'
     again = trends.scan(until=world.at_hour(BURST_HOUR + 1.5))
     assert not {a.segment for a in again.raised} & set(world.truth.segments)
     stored = [a for a in trends.alerts() if a.segment == "type=account.signup,country=VN"]

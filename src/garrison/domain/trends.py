@@ -19,6 +19,7 @@ from garrison.domain.decisions import Decision
 from garrison.domain.entities import EntityKind
 from garrison.domain.errors import InvalidInput
 from garrison.domain.events import Event
+from garrison.domain.language.schemas import EventSchemas
 
 UNKNOWN = "-"
 COUNTRY_ATTRIBUTES = ("country", "ip_country", "card_country")
@@ -131,13 +132,41 @@ def matches(obs: Observation, segment: Segment) -> bool:
     return True
 
 
-def search_query(segment: Segment) -> str:
-    """The segment as an event search expression (`type == "x" and country == "BR"`)."""
+def search_query(segment: Segment, schemas: EventSchemas | None = None) -> str:
+    """The segment as an event search expression (`type == "x" and attr.country == "BR"`).
+
+    Verdict, policy and rule belong to decisions, not events: they narrow the alert, not its
+    search. With `schemas`, a country or tier is asked only of the attributes the segment's event
+    type declares, so the expression passes the search's checks; without a type it is left out.
+    A segment with no event-level part searches every event in the alert's window (`True`).
+    """
+    kind = next((value for dim, value in segment if dim is Dimension.TYPE), None)
     parts = []
     for dim, value in segment:
-        field = "attr.reason" if dim is Dimension.REASON else str(dim)
-        parts.append(f"{field} == {json.dumps(value)}")
-    return " and ".join(parts)
+        if dim is Dimension.TYPE:
+            parts.append(f"type == {json.dumps(value)}")
+        elif dim is Dimension.REASON:
+            parts.append(f"attr.reason == {json.dumps(value)}")
+        elif dim in (Dimension.COUNTRY, Dimension.TIER):
+            names = COUNTRY_ATTRIBUTES if dim is Dimension.COUNTRY else ("tier",)
+            clause = _any_attribute(names, value, kind, schemas)
+            if clause:
+                parts.append(clause)
+    return " and ".join(parts) or "True"
+
+
+def _any_attribute(
+    names: Sequence[str], value: str, kind: str | None, schemas: EventSchemas | None
+) -> str | None:
+    if schemas is not None:
+        if kind is None:
+            return None
+        declared = schemas.attribute_names([kind])
+        names = [name for name in names if name in declared]
+    if not names:
+        return None
+    clauses = [f"attr.{name} == {json.dumps(value)}" for name in names]
+    return clauses[0] if len(clauses) == 1 else "(" + " or ".join(clauses) + ")"
 
 
 def bucket_of(at: datetime, start: datetime, bucket: timedelta) -> int:

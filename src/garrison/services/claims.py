@@ -8,6 +8,7 @@ queue behind one another.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from garrison.domain.access import Permission, Principal
@@ -43,13 +44,21 @@ def require_queue_role(principal: Principal, queue: Queue | None) -> None:
 
 
 def claim_next(
-    uow: UnitOfWork, clock: Clock, principal: Principal, queue: QueueName, lease_seconds: int
+    uow: UnitOfWork,
+    clock: Clock,
+    principal: Principal,
+    queue: QueueName,
+    lease_seconds: int,
+    *,
+    accept: Callable[[Case], bool] | None = None,
 ) -> Case | None:
-    """Lease the first claimable case of the queue to the principal; None if there is none.
-    Commits."""
+    """Lease the first claimable case of the queue that `accept` takes (all, when None) to the
+    principal; None if there is none. Commits."""
     queue_for(uow, principal, queue)
     now = clock.now()
     for candidate in uow.cases.claimable(queue, now, CANDIDATES):
+        if accept is not None and not accept(candidate):
+            continue
         claimed = candidate.claim(principal.id, now, lease_until(now, lease_seconds))
         if uow.cases.take(claimed, principal.id, now):
             _audit(uow, clock, principal, claimed, "case.claim_next")

@@ -15,7 +15,7 @@ from datetime import datetime
 from garrison.domain.actions import Action, ActionKind
 from garrison.domain.cases import Case, CaseStatus, priority_for
 from garrison.domain.errors import InvalidInput, InvalidTransition, NotFound
-from garrison.domain.ids import CaseId, DeliveryId, QueueName
+from garrison.domain.ids import CaseId, DeliveryId
 from garrison.domain.webhooks import (
     SIGNATURE_HEADER,
     Delivery,
@@ -24,6 +24,7 @@ from garrison.domain.webhooks import (
     sign,
 )
 from garrison.services import audit
+from garrison.services.dispatch_routing import queue_for_action
 from garrison.services.entity_labels import label_from_action
 from garrison.services.ledger import EnforcementPolicy, gate, settle, sweep_expired
 from garrison.services.ports import Clock, IdGenerator, TransportError, WebhookTransport
@@ -173,18 +174,16 @@ class Dispatcher:
             uow.cases.save(updated)
             report.cases_extended += 1
             return
-        queue = QueueName(str(action.params.get("queue") or "default"))
-        if uow.queues.get(queue) is None:
-            queue = QueueName("default")
         case = Case(
             CaseId(self._ids.new("case")),
-            queue,
+            queue_for_action(uow, action, decision),
             action.subject,
             CaseStatus.OPEN,
             priority,
             now,
             now,
             decision_ids=decisions,
+            queued_at=now,
         )
         uow.cases.add(case)
         report.cases_opened += 1

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from garrison.domain.access import Permission, Principal
 from garrison.domain.actions import Action, ActionKind, ActionStatus, ActionTemplate
+from garrison.domain.case_notes import Evidence
 from garrison.domain.cases import Case, CaseStatus, Outcome, Queue, Resolution
 from garrison.domain.decisions import Decision
-from garrison.domain.errors import InvalidInput, InvalidTransition, NotFound
+from garrison.domain.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from garrison.domain.events import Event
 from garrison.domain.ids import ActionId, CaseId, DecisionId, LabelId, QueueName
-from garrison.domain.labels import Label, LabelValue, Provenance
+from garrison.domain.labels import Label, LabelValue
+from garrison.domain.qa import QaKind
+from garrison.domain.strikes import StrikeLadders
 from garrison.domain.user_reports import Report
-from garrison.services import audit, claims, escalations
+from garrison.services import audit, claims, escalations, qa
+from garrison.services.case_timeline import TimelineEntry, timeline
+from garrison.services.ledger import next_strike
 from garrison.services.ports import Clock, IdGenerator
 from garrison.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from garrison.services.user_reports import settle_reports
@@ -30,7 +36,8 @@ class QueueSummary:
 
 @dataclass(frozen=True, slots=True)
 class CaseFile:
-    """Everything a reviewer sees on a case page. Reading it is audited: it holds raw content."""
+    """Everything a reviewer sees on a case page (with the case's timeline and evidence). Reading
+    it is audited: it holds raw content."""
 
     case: Case
     decisions: tuple[Decision, ...]
@@ -38,6 +45,11 @@ class CaseFile:
     actions: tuple[Action, ...]
     labels: tuple[Label, ...]
     reports: tuple[Report, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    blind: bool = False
+    """The second case of a blind double review: the subject's labels are left out, and pages
+    must not show other cases' resolutions either."""
 
 
 class ReviewService:
@@ -48,11 +60,15 @@ class ReviewService:
         ids: IdGenerator,
         *,
         lease_seconds: int = claims.DEFAULT_LEASE_SECONDS,
+        ladders: StrikeLadders | None = None,
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._ids = ids
         self.lease_seconds = lease_seconds
+        self._ladders = ladders
+        """Strike ladders: a violating resolution without actions takes the next rung (none
+        planned when None)."""
 
     def queues(self, principal: Principal) -> list[QueueSummary]:
         principal.require(Permission.READ_CASES)
@@ -91,13 +107,17 @@ class ReviewService:
         with self._uow() as uow:
             case = _get(uow, case_id)
             decisions = uow.decisions.many(case.decision_ids)
+            blind = qa.first_reviewer(uow, case.id) is not None
             found = CaseFile(
                 case,
                 tuple(decisions),
                 tuple(uow.events.for_entity(case.subject, SUBJECT_EVENTS_SHOWN)),
                 tuple(uow.actions.for_source(decision_ids=case.decision_ids, case_id=case.id)),
-                tuple(uow.labels.for_subject(case.subject)),
+                () if blind else tuple(uow.labels.for_subject(case.subject)),
                 tuple(uow.reports.for_case(case.id)),
+                tuple(timeline(uow, case)),
+                tuple(uow.case_notes.evidence(case.id)),
+                blind=blind,
             )
             audit.record(
                 uow,
@@ -109,14 +129,31 @@ class ReviewService:
             uow.commit()
         return found
 
-    def next_case(self, principal: Principal, queue: QueueName) -> Case | None:
-        """Lease the queue's first claimable case (harm and SLA urgency first); None if none."""
+    def next_case(
+        self,
+        principal: Principal,
+        queue: QueueName,
+        accept: Callable[[Case], bool] | None = None,
+    ) -> Case | None:
+        """Lease the queue's first claimable case (harm and SLA urgency first) that `accept`
+        takes (the console passes the wellness filter); None if none. Skips the second case of
+        a blind double review whose first case this principal resolved."""
         with self._uow() as uow:
-            return claims.claim_next(uow, self._clock, principal, queue, self.lease_seconds)
+
+            def claimable(case: Case) -> bool:
+                if qa.first_reviewer(uow, case.id) == principal.id:
+                    return False
+                return accept is None or accept(case)
+
+            return claims.claim_next(
+                uow, self._clock, principal, queue, self.lease_seconds, accept=claimable
+            )
 
     def claim(self, principal: Principal, case_id: CaseId) -> Case:
-        """Lease this case (or renew your lease on it); refused if someone else holds it."""
+        """Lease this case (or renew your lease on it); refused if someone else holds it, or if
+        it is a blind double review of a case this principal resolved."""
         with self._uow() as uow:
+            _require_second_reviewer(uow, principal, case_id)
             return claims.claim(uow, self._clock, principal, case_id, self.lease_seconds)
 
     def escalate(self, principal: Principal, case_id: CaseId, *, reason: str) -> Case:
@@ -147,6 +184,7 @@ class ReviewService:
         with self._uow() as uow:
             case = _get(uow, case_id)
             _require_queue_role(uow, principal, case)
+            _require_second_reviewer(uow, principal, case_id)
             resolution = Resolution(outcome, policy, tuple(actions), note, principal.id, now)
             resolved = case.resolve(resolution)
             if not uow.cases.take(resolved, principal.id, now):
@@ -154,9 +192,11 @@ class ReviewService:
                     f"case {case_id} is claimed by someone else", field="case_id"
                 )
             planned = self._plan(case, resolution, principal)
+            if outcome is Outcome.VIOLATING and not planned:
+                planned.extend(self._strike(uow, case, policy, principal, now))
             uow.actions.add(planned)
             if outcome is not Outcome.ESCALATE:
-                uow.labels.add(self._label(case, resolution, principal))
+                uow.labels.add(self._label(uow, case, resolution, principal))
                 settle_reports(uow, case.id, upheld=outcome is Outcome.VIOLATING)
             audit.record(
                 uow,
@@ -194,7 +234,28 @@ class ReviewService:
             )
         return planned
 
-    def _label(self, case: Case, resolution: Resolution, principal: Principal) -> Label:
+    def _strike(
+        self, uow: UnitOfWork, case: Case, policy: str | None, principal: Principal, at: datetime
+    ) -> list[Action]:
+        """The next rung of the policy's strike ladder for the case's subject; none without
+        ladders, or for a case that only measures reviewers."""
+        if self._ladders is None or not policy or _measures_only(uow, case.id):
+            return []
+        strike = next_strike(
+            uow,
+            self._ids,
+            self._ladders,
+            subject=case.subject,
+            policy=policy,
+            actor=principal.actor,
+            at=at,
+            case_id=case.id,
+        )
+        return [strike]
+
+    def _label(
+        self, uow: UnitOfWork, case: Case, resolution: Resolution, principal: Principal
+    ) -> Label:
         value = (
             LabelValue.VIOLATING
             if resolution.outcome is Outcome.VIOLATING
@@ -205,7 +266,7 @@ class ReviewService:
             case.subject,
             resolution.policy,
             value,
-            Provenance.REVIEW,
+            qa.provenance_of_case(uow, case.id),
             principal.actor,
             resolution.at,
             case_id=case.id,
@@ -217,6 +278,23 @@ def _get(uow: UnitOfWork, case_id: CaseId) -> Case:
     if case is None:
         raise NotFound(f"no case {case_id}", field="case_id")
     return case
+
+
+def _measures_only(uow: UnitOfWork, case_id: CaseId) -> bool:
+    """Whether the case only measures reviewers (a golden item or a blind double review), so
+    its resolution takes no strike: the subject's real case took one already, or none is due."""
+    item = uow.quality.item_for_case(case_id)
+    return item is not None and item.kind in (QaKind.GOLDEN, QaKind.DOUBLE)
+
+
+def _require_second_reviewer(uow: UnitOfWork, principal: Principal, case_id: CaseId) -> None:
+    """The second case of a blind double review needs someone other than the first reviewer."""
+    if qa.first_reviewer(uow, case_id) == principal.id:
+        raise PermissionDenied(
+            f"case {case_id} is a second review of your own resolution; "
+            "another reviewer must take it",
+            field="case_id",
+        )
 
 
 def _require_queue_role(uow: UnitOfWork, principal: Principal, case: Case) -> None:

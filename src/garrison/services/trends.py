@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from garrison.domain.access import SYSTEM
 from garrison.domain.anomaly import Sensitivity
 from garrison.domain.errors import InvalidInput, NotFound
+from garrison.domain.language.schemas import EventSchemas
 from garrison.domain.trend_alerts import (
     TrendAlert,
     TrendAlertId,
@@ -22,7 +23,7 @@ from garrison.domain.trend_alerts import (
     is_duplicate,
 )
 from garrison.domain.trend_scan import Candidate, scan
-from garrison.domain.trends import Observation, observe
+from garrison.domain.trends import Observation, observe, search_query
 from garrison.services import audit
 from garrison.services.ports import Clock, IdGenerator
 from garrison.services.unit_of_work import StoredEvent, UnitOfWorkFactory
@@ -40,6 +41,8 @@ class TrendSettings:
     dedupe: timedelta = timedelta(hours=6)
     sensitivity: Sensitivity = field(default_factory=Sensitivity)
     max_events: int = 1_000_000
+    schemas: EventSchemas | None = None
+    """The event schemas alert searches are written against (attributes a type declares)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,12 @@ def read_observations(
         after = page[-1]
 
 
-def alert_of(candidate: Candidate, alert_id: TrendAlertId, now: datetime) -> TrendAlert:
+def alert_of(
+    candidate: Candidate,
+    alert_id: TrendAlertId,
+    now: datetime,
+    schemas: EventSchemas | None = None,
+) -> TrendAlert:
     """The alert a scan candidate raises, detected at `now`."""
     finding = candidate.finding
     return TrendAlert(
@@ -83,7 +91,7 @@ def alert_of(candidate: Candidate, alert_id: TrendAlertId, now: datetime) -> Tre
         observed=finding.observed,
         expected=round(finding.expected, 3),
         score=round(finding.score, 3) if math.isfinite(finding.score) else 999.0,
-        query=candidate.query,
+        query=search_query(candidate.segment, schemas),
         samples=candidate.samples,
     )
 
@@ -138,7 +146,9 @@ class TrendService:
         now = self._clock.now()
         with self._uow() as uow:
             for candidate in candidates:
-                alert = alert_of(candidate, TrendAlertId(self._ids.new("tra")), now)
+                alert = alert_of(
+                    candidate, TrendAlertId(self._ids.new("tra")), now, self.settings.schemas
+                )
                 latest = uow.trend_alerts.latest(alert.segment)
                 if latest is not None and is_duplicate(latest, alert, self.settings.dedupe):
                     if alert.last_seen_at > latest.last_seen_at:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from garrison.domain.language.schemas import EventSchemas
 from garrison.services.clusters import ClusterService, ClusterSettings, SimilarTexts
 from garrison.services.dashboards import DashboardService
 from garrison.services.incidents import IncidentService
@@ -44,7 +45,11 @@ def build_watch(
 
 
 def trend_settings(
-    bucket: timedelta, lookback_days: float, sensitivity: float, dedupe_hours: float
+    bucket: timedelta,
+    lookback_days: float,
+    sensitivity: float,
+    dedupe_hours: float,
+    schemas: EventSchemas | None = None,
 ) -> TrendSettings:
     """Trend settings from the configured values (`sensitivity` scales the default knobs)."""
     season = round(timedelta(days=1) / bucket) if bucket <= timedelta(hours=6) else 0
@@ -54,4 +59,5 @@ def trend_settings(
         lookback=timedelta(days=lookback_days),
         dedupe=timedelta(hours=dedupe_hours),
         sensitivity=knobs,
+        schemas=schemas,
     )

@@ -92,12 +92,12 @@ def test_incident_from_alert_to_close(migrated: Invoke, container: Container) ->
 
 def test_weekly_report_and_csv(migrated: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "week.html"
-    done = migrated("report", "weekly", "--out", str(out))
+    done = migrated("ops-report", "weekly", "--out", str(out))
     assert done.exit_code == 0, done.output
     assert "<svg" in out.read_text() or "Weekly operations report" in out.read_text()
-    exported = migrated("report", "csv", "queue_health", "--days", "1")
+    exported = migrated("ops-report", "csv", "queue_health", "--days", "1")
     assert exported.exit_code == 0 and exported.output.startswith("queue,open,claimed")
-    bad = migrated("report", "csv", "nonsense")
+    bad = migrated("ops-report", "csv", "nonsense")
     assert bad.exit_code != 0 and "Traceback" not in bad.output
-    bucket = migrated("report", "csv", "volume_by_type", "--bucket", "9q")
+    bucket = migrated("ops-report", "csv", "volume_by_type", "--bucket", "9q")
     assert bucket.exit_code == 1 and "bad duration" in bucket.output

@@ -241,10 +241,17 @@ def test_escalate_moves_the_case_to_the_escalation_queue(
     token = csrf_token(client.get(f"/cases/{case.id}").text)
     client.post(f"/cases/{case.id}/claim", data={"csrf_token": token})
 
-    client.post(f"/cases/{case.id}/resolve", data={"csrf_token": token, "outcome": "escalate"})
+    refused = client.post(
+        f"/cases/{case.id}/resolve", data={"csrf_token": token, "outcome": "escalate"}
+    )
+    assert refused.status_code == 400  # escalating has its own form, with a reason
+    client.post(
+        f"/cases/{case.id}/escalate", data={"csrf_token": token, "reason": "needs a senior"}
+    )
     page = client.get(f"/cases/{case.id}")
 
-    assert "Case escalated to the escalations queue." in page.text
+    assert "Case escalated to escalations (senior)." in page.text
+    assert "needs a senior" in page.text  # the reason is on the case timeline
     assert '<a href="/queues/escalations">escalations</a>' in page.text
     assert "Claim this case" not in page.text
     assert "not review cases in the escalations queue" in page.text

@@ -74,6 +74,9 @@ def test_errors(model_dir: Path) -> None:
     bare, bare_headers = _client(None)
     none = bare.post("/v1/moderations", json={"input": "x"}, headers=bare_headers)
     assert none.status_code == 503 and none.json()["error"]["code"] == "model_unavailable"
+    broken, broken_headers = _client(model_dir.parent)
+    corrupt = broken.post("/v1/moderations", json={"input": "x"}, headers=broken_headers)
+    assert corrupt.status_code == 503 and "cannot be loaded" in corrupt.json()["error"]["message"]
 
 
 @pytest.fixture
@@ -106,3 +109,42 @@ def test_official_openai_client(live: tuple[str, str]) -> None:
     assert result.flagged and result.categories.sexual
     assert result.category_scores.sexual > 0.5
     assert result.category_scores.hate == 0.0
+
+
+def test_moderations_recorded_as_events(model_dir: Path) -> None:
+    from garrison.domain.entities import EntityKind, EntityRef
+    from garrison.services.moderation_events import content_id
+
+    container = memory_container(text_model_dir=model_dir, moderation_record_events=True)
+    key = container.access.create_api_key("k", Role.INGEST, actor="test").key
+    client = TestClient(create_app(container))
+    text = "explicit sexual roleplay now please"
+    body = {"input": [text, "I baked bread"]}
+    headers = {"Authorization": f"Bearer {key}"}
+    response = client.post("/v1/moderations", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    with container.uow() as uow:
+        events = uow.events.for_entity(EntityRef(EntityKind.CONTENT, content_id(text)), 10)
+    assert len(events) == 1
+    event = events[0]
+    assert event.type == "content.submitted" and event.attributes["text"] == text
+    assert event.attributes["flagged"] is True and event.attributes["category"] == "sexual"
+    scores = response.json()["results"][0]["category_scores"]
+    assert event.attributes["moderation_score"] == max(scores.values())
+    assert event.attributes["category_scores"] == scores
+    assert EntityKind.API_KEY in event.entities
+
+
+def test_moderations_not_recorded_by_default(model_dir: Path) -> None:
+    from garrison.domain.entities import EntityKind, EntityRef
+    from garrison.services.moderation_events import content_id
+
+    container = memory_container(text_model_dir=model_dir)
+    key = container.access.create_api_key("k", Role.INGEST, actor="test").key
+    client = TestClient(create_app(container))
+    headers = {"Authorization": f"Bearer {key}"}
+    response = client.post("/v1/moderations", json={"input": "I baked bread"}, headers=headers)
+    assert response.status_code == 200, response.text
+    with container.uow() as uow:
+        ref = EntityRef(EntityKind.CONTENT, content_id("I baked bread"))
+        assert uow.events.for_entity(ref, 10) == []

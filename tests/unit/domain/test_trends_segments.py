@@ -32,6 +32,8 @@ from garrison.domain.trends import (
     series_by,
 )
 from garrison.domain.verdicts import Verdict
+from garrison.rulepacks import load_schemas
+from garrison.services.search import compile_query
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -58,7 +60,9 @@ def test_segment_keys_parse_back_and_become_search_expressions() -> None:
     segment = parse_segment("policy=spam,country=BR")
     assert segment == ((Dimension.POLICY, "spam"), (Dimension.COUNTRY, "BR"))
     assert segment_key(segment) == "policy=spam,country=BR"
-    assert search_query(segment) == 'policy == "spam" and country == "BR"'
+    assert search_query(segment) == (
+        '(attr.country == "BR" or attr.ip_country == "BR" or attr.card_country == "BR")'
+    )
     with pytest.raises(InvalidInput) as error:
         parse_segment("colour=red")
     assert error.value.field == "segment"
@@ -132,3 +136,20 @@ def test_a_continued_spike_extends_the_alert_instead_of_raising_another() -> Non
     assert (merged.id, merged.occurrences, merged.observed) == ("t1", 2, 50)
     assert merged.last_seen_at == T0 + 3 * HOUR and merged.samples == ("e1", "e9")
     assert "q=q" in merged.search_url and "since=2026-01-01" in merged.search_url
+
+
+def test_search_expressions_ask_only_what_the_event_type_declares() -> None:
+    schemas = load_schemas()
+    signups = parse_segment("type=account.signup,country=VN,tier=free")
+    payments = parse_segment("type=payment.attempt,country=VN")
+    anywhere = parse_segment("policy=spam,country=BR")
+
+    assert search_query(signups, schemas) == (
+        'type == "account.signup" and attr.country == "VN" and attr.tier == "free"'
+    )
+    assert search_query(payments, schemas) == (
+        'type == "payment.attempt" and (attr.ip_country == "VN" or attr.card_country == "VN")'
+    )
+    assert search_query(anywhere, schemas) == "True"
+    for segment in (signups, payments, anywhere):
+        compile_query(search_query(segment, schemas), schemas)

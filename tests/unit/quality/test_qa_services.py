@@ -6,7 +6,7 @@ import pytest
 from quality_world import ALICE, BOB, LEAD, NOW, QualityWorld, build_quality_world, person
 
 from garrison.domain.access import Role
-from garrison.domain.cases import Case, CaseStatus, Outcome
+from garrison.domain.cases import Case, CaseStatus, Outcome, Resolution
 from garrison.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from garrison.domain.ids import CaseId, QueueName
 from garrison.domain.labels import LabelValue, Provenance
@@ -104,7 +104,15 @@ def test_the_same_reviewer_twice_is_not_counted() -> None:
     w = build_quality_world()
     _resolved_cases(w, 1)
     sweep = w.quality.intake.sample_double_reviews(LEAD, rate=1.0, seed="s")
-    w.resolve(ALICE, sweep.enqueued[0].case_id, Outcome.NOT_VIOLATING)
+    second = sweep.enqueued[0].case_id
+    with pytest.raises(PermissionDenied):
+        w.resolve(ALICE, second, Outcome.NOT_VIOLATING)
+    with w.store.uow() as uow:  # a pair recorded before review refused the first reviewer
+        case = uow.cases.get(second)
+        assert case is not None
+        answer = Resolution(Outcome.NOT_VIOLATING, None, (), "", ALICE.id, NOW)
+        uow.cases.save(case.claim(ALICE.id, NOW, None).resolve(answer))
+        uow.commit()
     report = w.quality.reports.double_reviews(ALICE, since=None)
     assert (report.pairs, report.same_reviewer) == (0, 1)
     assert report.cohen.value is None

@@ -1,11 +1,11 @@
-"""`garrison trends` and `garrison report`: spikes and shifts per segment, emerging clusters,
+"""`garrison trends` and `garrison ops-report`: spikes and shifts per segment, emerging clusters,
 the weekly operations report and CSV exports of every metric.
 
     garrison trends scan --sensitivity 0.8       # one detection pass now
     garrison trends alerts --status open         # alerts, newest first
     garrison trends clusters                     # growing clusters no rule matches
-    garrison report weekly --out week.html       # self-contained HTML with charts
-    garrison report csv rule_hits --days 7 --out hits.csv
+    garrison ops-report weekly --out week.html       # self-contained HTML with charts
+    garrison ops-report csv rule_hits --days 7 --out hits.csv
 """
 
 from __future__ import annotations

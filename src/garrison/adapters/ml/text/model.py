@@ -54,6 +54,21 @@ class TextScores:
         return {c: float(self.per_category[index, j]) for j, c in enumerate(self.categories)}
 
 
+def _embed_concurrently(
+    blocks: Sequence[Block], texts: Sequence[str], known: dict[str, Any]
+) -> dict[str, Any]:
+    """The missing embeddings, one encoder per thread: each encoder runs single-threaded and
+    releases the GIL in onnxruntime / BLAS, so two encoders use both cores of a small machine."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [b.name for b in blocks if b.chars is None and b.name not in known]
+    if len(names) < 2 or not texts:
+        return {}
+    with ThreadPoolExecutor(len(names)) as pool:
+        futures = {name: pool.submit(encoder(name).encode, texts) for name in names}
+        return {name: future.result() for name, future in futures.items()}
+
+
 @dataclass(frozen=True)
 class TextModel:
     categories: tuple[str, ...]
@@ -65,6 +80,7 @@ class TextModel:
     def score(self, texts: Sequence[str], dense: dict[str, Any] | None = None) -> TextScores:
         """Scores for `texts`; `dense` may carry precomputed embeddings (by encoder name)."""
         cache: dict[str, Any] = dict(dense or {})
+        cache.update(_embed_concurrently(self.blocks, texts, cache))
         probabilities = [b.heads.predict(b.features(texts, cache)) for b in self.blocks]
         per_category, any_score = combine(probabilities, len(self.categories))
         return TextScores(self.categories, per_category, any_score)

@@ -3,11 +3,14 @@
 The official `openai` client works against it by pointing its `base_url` at `<garrison>/v1`.
 The model directory comes from `GARRISON_TEXT_MODEL_DIR`; it is loaded on the first call and
 kept on the app (a model directory is immutable). Without one the endpoint answers 503.
+With `GARRISON_MODERATION_RECORD_EVENTS` on, each text is also ingested as a `content.submitted`
+event carrying its scores (`services.moderation_events`), so rules can act on it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,12 +18,18 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from garrison.domain.access import Principal, PrincipalKind
 from garrison.domain.errors import InvalidInput
 from garrison.entrypoints.web.api.deps import web_state
 from garrison.entrypoints.web.auth import Ingester
 from garrison.entrypoints.web.errors import error_response
 from garrison.entrypoints.web.schemas.errors import error_responses
-from garrison.services.moderation import ModerationService, ModerationUnavailable
+from garrison.services.moderation import (
+    ModerationResult,
+    ModerationService,
+    ModerationUnavailable,
+)
+from garrison.services.moderation_events import moderation_events
 
 router = APIRouter(prefix="/v1/moderations", tags=["moderation"])
 
@@ -77,11 +86,13 @@ def _build(request: Request) -> ModerationService:
         return ModerationService(None)
     from garrison.adapters.ml.text.moderation import ModelClassifier
 
+    try:
+        classifier = ModelClassifier.load(directory)
+    except InvalidInput as error:
+        raise ModerationUnavailable(f"the text model cannot be loaded: {error.message}") from None
     with container.uow() as uow:
         taxonomy = uow.taxonomies.latest()
-    return ModerationService(
-        ModelClassifier.load(directory), taxonomy.policies if taxonomy is not None else ()
-    )
+    return ModerationService(classifier, taxonomy.policies if taxonomy is not None else ())
 
 
 @router.post(
@@ -99,6 +110,8 @@ async def create_moderation(body: ModerationIn, request: Request, principal: Ing
     except ModerationUnavailable as error:
         return error_response(503, error.code, error.message, error.field)
     digest = hashlib.sha256("\x1f".join(texts).encode()).hexdigest()[:24]
+    if web_state(request).container.settings.moderation_record_events:
+        await run_in_threadpool(_record, request, principal, texts, results, model)
     return JSONResponse(
         {
             "id": f"modr-{digest}",
@@ -113,3 +126,23 @@ async def create_moderation(body: ModerationIn, request: Request, principal: Ing
             ],
         }
     )
+
+
+def _record(
+    request: Request,
+    principal: Principal,
+    texts: list[str],
+    results: list[ModerationResult],
+    model: str,
+) -> None:
+    """Ingest one `content.submitted` event per text (a fresh id per call: never a replay)."""
+    container = web_state(request).container
+    events = moderation_events(
+        f"modr-{uuid.uuid4().hex}",
+        texts,
+        results,
+        model=model,
+        occurred_at=container.clock.now(),
+        api_key=principal.id if principal.kind is PrincipalKind.MACHINE else None,
+    )
+    container.ingest.process_batch(events)

@@ -15,6 +15,7 @@ from garrison.entrypoints.web.console import appeals as appeal_pages
 from garrison.entrypoints.web.console import (
     audit,
     auth_pages,
+    case_work,
     cases,
     dashboards,
     incidents,
@@ -50,7 +51,7 @@ def install(app: FastAPI, container: Container) -> None:
     for module in (*pages_of, rules, rule_editor, rule_backtest, releases):
         app.include_router(module.router(console))
     app.include_router(models.router(console))
-    for review_pages in (policy_pages, wellness_pages):
+    for review_pages in (policy_pages, wellness_pages, case_work):
         app.include_router(review_pages.router(console))
     for watch_pages in (dashboards, incidents):
         app.include_router(watch_pages.router(console))

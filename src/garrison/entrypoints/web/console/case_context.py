@@ -18,6 +18,7 @@ from garrison.domain.errors import InvalidInput
 from garrison.domain.events import Event, JsonValue
 from garrison.entrypoints.web.console.context import Console
 from garrison.entrypoints.web.console.viewer import Viewer
+from garrison.services.case_timeline import EntryKind
 from garrison.services.review import CaseFile
 
 TEXT_KEYS = frozenset({"text", "prompt", "completion", "content", "message", "body", "output"})
@@ -66,13 +67,35 @@ def find_field(found: CaseFile, item: str) -> Field:
 
 
 def related_cases(console: Console, viewer: Viewer, found: CaseFile) -> list[Case]:
-    """Other cases about the subject or about an entity the subject's events name."""
+    """Other cases about the subject or about an entity the subject's events name. A blind
+    double review shows none of the subject's resolved cases (they hold the first answer)."""
     linked: set[EntityRef] = {found.case.subject}
     for event in found.events:
         linked.update(event.refs)
     recent = console.container.review.cases(viewer.principal, limit=RELATED_SCAN)
     related = [c for c in recent if c.id != found.case.id and c.subject in linked]
+    if found.blind:
+        related = [c for c in related if c.resolution is None]
     return related[:RELATED_SHOWN]
+
+
+def reputations(console: Console, viewer: Viewer, found: CaseFile) -> dict[str, float]:
+    """The reputation of each reporter on the case (share of their reports that were upheld)."""
+    service = console.container.user_reports
+    return {
+        rid: service.reporter(viewer.principal, rid).reporter.reputation
+        for rid in dict.fromkeys(r.reporter for r in found.reports)
+    }
+
+
+def case_work(console: Console, viewer: Viewer, found: CaseFile) -> dict[str, Any]:
+    """The case's timeline, comments, evidence, reports and reporters' reputations."""
+    return {
+        "timeline": found.timeline,
+        "comments": [e for e in found.timeline if e.kind is EntryKind.COMMENT],
+        "evidence": found.evidence,
+        "reputations": reputations(console, viewer, found),
+    }
 
 
 def history(found: CaseFile, related: Sequence[Case]) -> list[dict[str, Any]]:
@@ -133,4 +156,5 @@ def review_context(
         "wellness": wellness,
         "categories": categories,
         "severe": container.wellness.severe(categories),
+        **case_work(console, viewer, found),
     }

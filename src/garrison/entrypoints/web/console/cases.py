@@ -31,8 +31,9 @@ FORM_ERROR = "form"
 DONE = {
     Outcome.VIOLATING: "Case resolved as violating.",
     Outcome.NOT_VIOLATING: "Case resolved as not violating.",
-    Outcome.ESCALATE: "Case escalated to the escalations queue.",
 }
+OUTCOMES = tuple(DONE)
+"""The resolve form's outcomes; escalating has its own form, which asks for a reason."""
 
 
 def parse_resolution(
@@ -43,6 +44,8 @@ def parse_resolution(
         chosen = Outcome(outcome)
     except ValueError:
         raise InvalidInput("choose an outcome", field="outcome") from None
+    if chosen not in OUTCOMES:
+        raise InvalidInput("escalate with the Escalate form, giving a reason", field="outcome")
     templates: list[ActionTemplate] = []
     for text in actions:
         try:
@@ -83,7 +86,7 @@ def panel_context(console: Console, viewer: Viewer, case: Case) -> dict[str, Any
         "may_review": viewer.can(queue.required if queue else Permission.REVIEW_CASES),
         "names": people(console.container.access, [case.assignee, by]),
         "kinds": RESOLUTION_KINDS,
-        "outcomes": list(Outcome),
+        "outcomes": list(OUTCOMES),
         "form": {"outcome": "", "policy": "", "actions": [], "note": ""},
         "errors": {},
     }

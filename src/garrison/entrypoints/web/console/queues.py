@@ -1,6 +1,6 @@
 """Queue pages: every queue with its counts and SLA, the cases waiting in one queue, and
-"next case", which claims the first open case the reviewer may receive (wellness opt-outs and
-daily exposure budgets route the others to someone else)."""
+"next case", which leases the first claimable case the reviewer may receive (wellness opt-outs
+and daily exposure budgets route the others to someone else)."""
 
 from typing import Annotated
 
@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from garrison.domain.cases import Case, CaseStatus
-from garrison.domain.errors import Conflict, InvalidInput, NotFound
-from garrison.domain.ids import QueueName
+from garrison.domain.errors import InvalidInput, NotFound
+from garrison.domain.ids import CaseId, QueueName
 from garrison.entrypoints.web.console.context import Console
 from garrison.entrypoints.web.console.viewer import Viewer
 
@@ -44,22 +44,27 @@ def case_policies(console: Console, viewer: Viewer, case: Case) -> list[str]:
 
 
 def next_case(console: Console, viewer: Viewer, queue: QueueName) -> tuple[Case | None, int]:
-    """Claim the first open case of the queue this reviewer may receive; also how many were
-    passed over for wellness (an opt-out or a used-up exposure budget)."""
+    """Lease the first claimable case of the queue this reviewer may receive; also how many were
+    passed over for wellness (an opt-out or a used-up exposure budget).
+
+    The wellness check reads decisions and settings, so it runs before the lease is taken (not
+    inside its unit of work): the lease only goes to a case that was looked at and allowed."""
     container = console.container
+    allowed: set[CaseId] = set()
     skipped = 0
-    for case in container.review.cases(
-        viewer.principal, queue=queue, status=CaseStatus.OPEN, limit=NEXT_CANDIDATES
-    ):
-        policies = case_policies(console, viewer, case)
-        if container.wellness.refusal(viewer.principal.id, policies):
-            skipped += 1
-            continue
-        try:
-            return container.review.claim(viewer.principal, case.id), skipped
-        except Conflict:
-            continue
-    return None, skipped
+    for status in (CaseStatus.OPEN, CaseStatus.CLAIMED):  # claimed: leases that may have run out
+        for case in container.review.cases(
+            viewer.principal, queue=queue, status=status, limit=NEXT_CANDIDATES
+        ):
+            policies = case_policies(console, viewer, case)
+            if container.wellness.refusal(viewer.principal.id, policies):
+                skipped += 1
+            else:
+                allowed.add(case.id)
+    claimed = container.review.next_case(
+        viewer.principal, queue, accept=lambda case: case.id in allowed
+    )
+    return claimed, skipped
 
 
 def router(console: Console) -> APIRouter:

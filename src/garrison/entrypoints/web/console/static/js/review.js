@@ -1,10 +1,11 @@
 /* Keyboard-driven review on the case page (vanilla JS, no build step).
-   j/k: next/previous event; n: next case; c: claim; 1/2/3: outcome; e: escalate;
-   r: reveal masked content (each reveal is a logged POST); ?: help. */
+   j/k: next/previous event; n: next case; c: claim; 1/2: outcome; e or 3: escalate (type the
+   reason, Enter sends it); x: release; r: reveal masked content (each reveal is a logged POST);
+   ?: help. */
 (function () {
   "use strict";
 
-  var OUTCOMES = { "1": "violating", "2": "not_violating", "3": "escalate" };
+  var OUTCOMES = { "1": "violating", "2": "not_violating" };
 
   function typing(target) {
     return target.closest && target.closest("input, textarea, select, [contenteditable='true']");
@@ -32,9 +33,15 @@
     radio.checked = true;
     radio.dispatchEvent(new Event("change", { bubbles: true }));
     var focus = outcome === "violating" ? document.getElementById("policy")
-      : outcome === "escalate" ? document.getElementById("note")
       : document.querySelector(".resolve-form button[type='submit']");
     if (focus) focus.focus();
+    return true;
+  }
+
+  function escalate() {
+    var reason = document.getElementById("escalate-reason");
+    if (!reason) return false;
+    reason.focus();
     return true;
   }
 
@@ -58,6 +65,10 @@
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     if (typing(event.target)) {
       if (event.key === "Escape") event.target.blur();
+      if (event.key === "Enter" && !event.shiftKey && event.target.id === "escalate-reason") {
+        event.preventDefault();
+        submit(event.target.form);
+      }
       return;
     }
     var handled = true;
@@ -66,8 +77,9 @@
       case "k": moveEvent(-1); break;
       case "n": handled = submit(document.getElementById("next-case-form")); break;
       case "c": handled = submit(document.querySelector("#action-panel form[action$='/claim']")); break;
-      case "1": case "2": case "3": handled = choose(OUTCOMES[event.key]); break;
-      case "e": handled = choose("escalate"); break;
+      case "1": case "2": handled = choose(OUTCOMES[event.key]); break;
+      case "e": case "3": handled = escalate(); break;
+      case "x": handled = submit(document.getElementById("release-form")); break;
       case "r": handled = revealAll(); break;
       case "?": toggleHelp(); break;
       default: handled = false;

@@ -46,6 +46,12 @@ class LiveServer:
         assert cases, f"the seeded traffic left no open case in queue {queue!r}"
         return cases[0]
 
+    def any_case(self) -> Case:
+        """A case the seeded traffic opened, whatever earlier tests did with it."""
+        cases = self.container.review.cases(SYSTEM, limit=1)
+        assert cases, "the seeded traffic opened no case"
+        return cases[0]
+
 
 def build_container(folder: Path) -> Container:
     """Over a migrated SQLite file when the SQL adapter is there, else in memory."""

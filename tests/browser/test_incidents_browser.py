@@ -45,7 +45,7 @@ def burst_alert(server: LiveServer) -> TrendAlert:
 
 def test_declare_from_alert_link_update_and_close(page: Page, server: LiveServer) -> None:
     alert = burst_alert(server)
-    case = server.open_case("content")
+    case = server.any_case()
     sign_in(page, ADMIN)
     page.get_by_role("link", name="Trends", exact=True).click()
     row = page.locator(f'tr[data-alert="{alert.id}"]')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from garrison.domain.access import Permission, Principal
@@ -194,6 +194,7 @@ class ReviewService:
             planned = self._plan(case, resolution, principal)
             if outcome is Outcome.VIOLATING and not planned:
                 planned.extend(self._strike(uow, case, policy, principal, now))
+            planned = _stamp_policy_version(uow, planned)
             uow.actions.add(planned)
             if outcome is not Outcome.ESCALATE:
                 uow.labels.add(self._label(uow, case, resolution, principal))
@@ -309,3 +310,15 @@ def ensure_queues(uow_factory: UnitOfWorkFactory, queues: Sequence[Queue]) -> No
             uow.queues.save(queue)
         if missing:
             uow.commit()
+
+
+def _stamp_policy_version(uow: UnitOfWork, planned: list[Action]) -> list[Action]:
+    """Actions that name a policy also name the taxonomy version in force (`taxonomy vN`)."""
+    taxonomy = uow.taxonomies.latest()
+    if taxonomy is None:
+        return planned
+    version = f"taxonomy v{taxonomy.version}"
+    return [
+        replace(a, policy_version=version) if a.policy and a.policy_version is None else a
+        for a in planned
+    ]

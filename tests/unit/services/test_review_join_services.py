@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from service_world import T0, World, build_world, make_event, person
 
+from garrison.adapters.shipped_policies import shipped_taxonomy
 from garrison.domain.access import Principal, Role
 from garrison.domain.actions import Action, ActionKind, ActionStatus
 from garrison.domain.cases import Case, CaseStatus, Outcome
@@ -16,6 +17,7 @@ from garrison.domain.ids import ActionId, CaseId, DecisionId, LabelId, QueueName
 from garrison.domain.labels import Label, LabelValue, Provenance
 from garrison.domain.strikes import STRIKE_PARAM, StrikeLadders
 from garrison.domain.verdicts import Verdict
+from garrison.services.policies import ensure_taxonomy
 from garrison.services.qa import QaIntake
 from garrison.services.review import ReviewService
 from garrison.services.unit_of_work import StoredEvent
@@ -182,3 +184,15 @@ def test_dispatcher_routes_cases_for_reviews_that_name_no_queue() -> None:
         "account:acc3": "default",
     }
     assert {case.queued_at for case in cases.values()} == {T0 + timedelta(minutes=5)}
+
+
+def test_actions_a_review_plans_name_the_taxonomy_version_in_force() -> None:
+    world = build_world()
+    review = laddered(world)
+    unversioned = open_case(world, 1)
+    resolve(review, ALICE, unversioned, "spam")
+    assert [a.policy_version for a in planned(world, unversioned)] == [None]
+    ensure_taxonomy(world.store.uow, world.clock, shipped_taxonomy())
+    versioned = open_case(world, 2)
+    resolve(review, ALICE, versioned, "spam")
+    assert [a.policy_version for a in planned(world, versioned)] == ["taxonomy v1"]

@@ -1,5 +1,7 @@
 """A trained text model and its directory: `model.json` (manifest, `"kind": "text"`),
-`heads.npz` (weights per block) and `chars.json` (the n-gram vocabulary, when used)."""
+`heads.npz` (weights per block, and the "any" stacking weights from format 2 on) and
+`chars.json` (the n-gram vocabulary, when used). Format 1 directories (no stacking weights)
+still load and score "any" as the plain blend they were trained with."""
 
 from __future__ import annotations
 
@@ -17,11 +19,13 @@ import numpy as np
 from garrison.adapters.ml.text.chars import CharNgrams
 from garrison.adapters.ml.text.encoders import DIMENSIONS, encoder
 from garrison.adapters.ml.text.heads import Floats, Heads, combine
+from garrison.adapters.ml.text.stacking import stacked_any
 from garrison.adapters.ml.text.thresholds import Threshold
 from garrison.domain.errors import InvalidInput
 
 KIND = "text"
-FORMAT = 1
+FORMAT = 2
+STACK = "_stack"
 MANIFEST = "model.json"
 
 
@@ -76,6 +80,7 @@ class TextModel:
     thresholds: dict[str, Threshold]
     text_field: str
     training: dict[str, Any]
+    stack: Heads | None = None
 
     def score(self, texts: Sequence[str], dense: dict[str, Any] | None = None) -> TextScores:
         """Scores for `texts`; `dense` may carry precomputed embeddings (by encoder name)."""
@@ -83,13 +88,15 @@ class TextModel:
         cache.update(_embed_concurrently(self.blocks, texts, cache))
         probabilities = [b.heads.predict(b.features(texts, cache)) for b in self.blocks]
         per_category, any_score = combine(probabilities, len(self.categories))
+        if self.stack is not None:
+            any_score = stacked_any(probabilities, self.stack, len(self.categories))
         return TextScores(self.categories, per_category, any_score)
 
     @property
     def manifest(self) -> dict[str, Any]:
         return {
             "kind": KIND,
-            "format": FORMAT,
+            "format": FORMAT if self.stack is not None else 1,
             "categories": list(self.categories),
             "text_field": self.text_field,
             "blocks": [b.name for b in self.blocks],
@@ -121,6 +128,9 @@ class TextModel:
                 arrays[f"{block.name}.idf"] = block.chars.idf
                 terms = json.dumps(block.chars.terms, ensure_ascii=False)
                 (directory / f"{block.name}.json").write_text(terms, "utf-8")
+        if self.stack is not None:
+            arrays[f"{STACK}.weights"] = self.stack.weights
+            arrays[f"{STACK}.bias"] = self.stack.bias
         np.savez_compressed(directory / "heads.npz", **arrays)
         text = json.dumps(self.manifest, indent=2, sort_keys=True)
         (directory / MANIFEST).write_text(text + "\n", "utf-8")
@@ -132,13 +142,16 @@ def load_text_model(directory: Path) -> TextModel:
     try:
         with np.load(directory / "heads.npz", allow_pickle=False) as arrays:
             blocks = tuple(_block(directory, name, arrays) for name in manifest["blocks"])
+            stack = _stack(arrays, manifest)
         thresholds = {name: Threshold(**value) for name, value in manifest["thresholds"].items()}
         categories = tuple(str(c) for c in manifest["categories"])
         _check_shapes(blocks, len(categories))
+        if stack is not None and stack.weights.shape != (len(categories) + 1, len(blocks)):
+            raise ValueError("the stacking weights do not match the blocks or categories")
     except (OSError, KeyError, TypeError, ValueError, zipfile.BadZipFile) as error:
         raise InvalidInput(f"{directory} is a corrupt text model: {error}", field="model") from None
     return TextModel(
-        categories, blocks, thresholds, str(manifest["text_field"]), manifest["training"]
+        categories, blocks, thresholds, str(manifest["text_field"]), manifest["training"], stack
     )
 
 
@@ -153,6 +166,19 @@ def _manifest(directory: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
         raise InvalidInput(f"{directory} does not hold a text model", field="model")
     return manifest
+
+
+def _stack(arrays: Any, manifest: dict[str, Any]) -> Heads | None:
+    """Format 2 carries the "any" stacking weights; format 1 blends "any" without them."""
+    version = manifest.get("format", 1)
+    if version not in (1, FORMAT):
+        raise ValueError(f"format {version!r} is not supported (this version reads 1 and 2)")
+    if version == 1:
+        return None
+    return Heads(
+        np.asarray(arrays[f"{STACK}.weights"], dtype=np.float64),
+        np.asarray(arrays[f"{STACK}.bias"], dtype=np.float64),
+    )
 
 
 def _block(directory: Path, name: str, arrays: Any) -> Block:

@@ -1,6 +1,7 @@
 """Train a text model: per representation ("block"), choose the regularisation by inner
-cross-validation, fit the heads on every item, then set per-category thresholds for a target
-precision from the blended out-of-fold scores."""
+cross-validation, fit the heads on every item, stack the blocks' out-of-fold scores for "any"
+(stacking.py), then set per-category thresholds for a target precision from the out-of-fold
+scores."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from garrison.adapters.ml.text.corpus import LabelledTexts
 from garrison.adapters.ml.text.encoders import ENCODERS, Matrix, encoder
 from garrison.adapters.ml.text.heads import Floats, combine, fit_heads, targets_of
 from garrison.adapters.ml.text.model import Block, TextModel
+from garrison.adapters.ml.text.stacking import fit_stack, stacked_any
 from garrison.adapters.ml.text.thresholds import Threshold, choose_threshold
 from garrison.domain.errors import InvalidInput
 
@@ -63,7 +65,9 @@ def train_text_model(
         block, oof = _fit_block(name, corpus, dense.get(name), targets, options)
         blocks.append(block)
         held_out.append(oof)
-    categories, any_score = combine(held_out, len(corpus.categories))
+    categories, _ = combine(held_out, len(corpus.categories))
+    stack = fit_stack(held_out, targets, options.seed)
+    any_score = stacked_any(held_out, stack, len(corpus.categories))
     thresholds = _thresholds(corpus, categories, any_score, options.target_precision)
     return TextModel(
         categories=corpus.categories,
@@ -71,6 +75,7 @@ def train_text_model(
         thresholds=thresholds,
         text_field=options.text_field,
         training=_summary(corpus, options, blocks),
+        stack=stack,
     )
 
 

@@ -23,6 +23,7 @@ from garrison.config import Settings
 from garrison.domain.cases import DEFAULT_QUEUES
 from garrison.domain.decisions import ScorePolicy
 from garrison.domain.graph import LinkPolicy
+from garrison.domain.language.schemas import EventSchemas
 from garrison.domain.retroactive import RetroLimits
 from garrison.domain.routing import DEFAULT_ROUTES
 from garrison.domain.strikes import StrikeLadders
@@ -190,6 +191,18 @@ def bootstrap(
     )
     investigations, rings = _investigation_services(settings, store, clock, ids)
     enforcement = _enforcement_policy(settings)
+    schemas = load_schemas(settings.schemas_path)
+    rules = RulesService(
+        store.uow, clock, require_approval=settings.rules_require_approval, schemas=schemas
+    )
+    review = ReviewService(
+        store.uow,
+        clock,
+        ids,
+        lease_seconds=settings.review_lease_seconds,
+        ladders=enforcement.ladders,
+    )
+    appeals = AppealService(store.uow, clock, ids, sla_seconds=enforcement.appeal_sla_seconds)
     return Container(
         settings=settings,
         clock=clock,
@@ -215,20 +228,9 @@ def bootstrap(
             readers=store.reader,
             enforcement=enforcement,
         ),
-        review=ReviewService(
-            store.uow,
-            clock,
-            ids,
-            lease_seconds=settings.review_lease_seconds,
-            ladders=enforcement.ladders,
-        ),
+        review=review,
         access=AccessService(store.uow, Argon2Passwords(), clock, ids, readers=store.reader),
-        rules=RulesService(
-            store.uow,
-            clock,
-            require_approval=settings.rules_require_approval,
-            schemas=load_schemas(settings.schemas_path),
-        ),
+        rules=rules,
         rule_controls=RuleControlService(store.uow, clock, ids),
         shadow=ShadowReports(store.uow, clock),
         secret_key=_secret_key(settings),
@@ -242,38 +244,27 @@ def bootstrap(
             clock,
             ids,
             signals,
-            load_schemas(settings.schemas_path),
+            schemas,
             max_scan=settings.search_max_scan,
             limits=RetroLimits(settings.retroactive_cap, settings.retroactive_approval_over),
             readers=store.reader,
         ),
         models=ModelService(store.uow, artifacts, clock),
         enforcement=EnforcementService(store.uow, clock, ids, enforcement),
-        appeals=AppealService(store.uow, clock, ids, sla_seconds=enforcement.appeal_sla_seconds),
+        appeals=appeals,
         approvals=ApprovalService(store.uow, clock),
         user_reports=UserReportService(store.uow, clock, ids),
         routing=RoutingService(store.uow, clock),
         queues=QueueService(store.uow, clock, settings.sla_warn_at),
-        bulk=BulkService(
-            store.uow,
-            clock,
-            ReviewService(
-                store.uow,
-                clock,
-                ids,
-                lease_seconds=settings.review_lease_seconds,
-                ladders=enforcement.ladders,
-            ),
-            max_cases=settings.bulk_max_cases,
-        ),
+        bulk=BulkService(store.uow, clock, review, max_cases=settings.bulk_max_cases),
         case_work=CaseWorkService(
             store.uow, clock, ids, evidence_max_bytes=settings.evidence_max_bytes
         ),
         policies=PolicyService(store.uow, clock),
         wellness=WellnessService(store.uow, clock, _wellness_rules(settings)),
         transparency=TransparencyService(store.uow, clock),
-        watch=_watch(settings, store, clock, ids),
-        quality=_quality(settings, store, clock, ids),
+        watch=_watch(settings, store, clock, ids, rules, schemas),
+        quality=_quality(settings, store, clock, ids, appeals),
     )
 
 
@@ -321,15 +312,18 @@ def _wellness_rules(settings: Settings) -> WellnessRules:
     )
 
 
-def _watch(settings: Settings, store: Store, clock: Clock, ids: IdGenerator) -> Watch:
+def _watch(
+    settings: Settings,
+    store: Store,
+    clock: Clock,
+    ids: IdGenerator,
+    rules: RulesService,
+    schemas: EventSchemas,
+) -> Watch:
     """Trends, incidents, dashboards, clusters and operations reports."""
     from garrison.adapters.clustering import StaticModelSimilarity, available
     from garrison.services.trends import parse_bucket
 
-    schemas = load_schemas(settings.schemas_path)
-    rules = RulesService(
-        store.uow, clock, require_approval=settings.rules_require_approval, schemas=schemas
-    )
     knobs = trend_settings(
         parse_bucket(settings.trends_bucket),
         settings.trends_lookback_days,
@@ -341,9 +335,10 @@ def _watch(settings: Settings, store: Store, clock: Clock, ids: IdGenerator) -> 
     return build_watch(store.uow, store.reader, clock, ids, rules, trends=knobs, similar=similar)
 
 
-def _quality(settings: Settings, store: Store, clock: Clock, ids: IdGenerator) -> QualityServices:
+def _quality(
+    settings: Settings, store: Store, clock: Clock, ids: IdGenerator, appeals: AppealService
+) -> QualityServices:
     """Quality measurement and reviewer QA; overturn rates read decided appeals."""
-    appeals = AppealService(store.uow, clock, ids, sla_seconds=0)
     plan = SamplePlan(settings.qa_sample_rate, settings.qa_sample_seed)
     return build_quality(
         store.uow,

@@ -134,17 +134,26 @@ def test_demo_serves_prints_logins_and_stops_on_ctrl_c(
         env=env,
     )
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")))
-    reader.start()
+    errors: list[str] = []
+    # Both pipes are drained by threads of their own: `communicate` would race the stdout reader.
+    readers = [
+        threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, ""))),
+        threading.Thread(target=lambda: errors.extend(iter(process.stderr.readline, ""))),
+    ]
+    for reader in readers:
+        reader.start()
     try:
         _wait_ready(f"http://127.0.0.1:{port}", process)
         _wait_for_banner(lines)
         credentials = (tmp_path / "var" / "demo-credentials.txt").read_text()
     finally:
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-        reader.join(timeout=30)
-    stdout = "".join(lines)
+        process.wait(timeout=30)
+        for reader in readers:
+            reader.join(timeout=30)
+        process.stdout.close()
+        process.stderr.close()
+    stdout, stderr = "".join(lines), "".join(errors)
 
     assert process.returncode == 0, stderr
     assert (tmp_path / "var" / "demo.db").exists()

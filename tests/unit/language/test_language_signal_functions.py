@@ -140,6 +140,15 @@ def test_score_and_enrich_read_their_maps(event: Any) -> None:
     assert compiled('score("m") == None').fires(EvalContext(event("x")))
 
 
+def test_the_shipped_geo_and_card_fields_are_rule_fields(event: Any) -> None:
+    rule = compiled('"AMAZON" in enrich("ip.asn_name") and enrich("card.scheme") == "visa"')
+    found = {"ip.asn_name": "AMAZON-02", "card.scheme": "visa"}
+
+    assert rule.needs == Needs(enrichment=frozenset(found))
+    assert rule.fires(EvalContext(event("x"), enrichment=found))
+    assert not rule.fires(EvalContext(event("x"), enrichment={**found, "card.scheme": "amex"}))
+
+
 @pytest.mark.parametrize(
     ("when", "col", "reason"),
     [

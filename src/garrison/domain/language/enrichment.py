@@ -2,9 +2,10 @@
 
 Each field is looked up from one of the event's entities (an IP address, an email address, a
 payment method), or from an attribute of that name (`attr.ip`, `attr.email`); the enrichment
-provider fills `EvalContext.enrichment` with the fields a release needs. The offline provider
-knows `email.*` and `ip.version/private/reserved/global`; the others need a third-party one.
-A field the provider could not resolve reads as None.
+provider fills `EvalContext.enrichment` with the fields a release needs. The offline providers
+know `email.*`, `ip.version/private/reserved/global`, `ip.country/asn/asn_name/datacenter`
+(from the IP database shipped in a package) and `card.bin_country/scheme`; `ip.proxy` and
+`card.prepaid` need a third-party one. A field no provider could resolve reads as None.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ ENRICHMENT: dict[str, EnrichmentField] = {
     for f in (
         EnrichmentField("ip.country", ValueType.STR, EntityKind.IP, "ISO country code of the IP"),
         EnrichmentField("ip.asn", ValueType.INT, EntityKind.IP, "autonomous system number"),
+        EnrichmentField(
+            "ip.asn_name", ValueType.STR, EntityKind.IP, "name of the IP's autonomous system"
+        ),
         EnrichmentField(
             "ip.datacenter", ValueType.BOOL, EntityKind.IP, "the IP belongs to a hosting provider"
         ),
@@ -59,6 +63,12 @@ ENRICHMENT: dict[str, EnrichmentField] = {
             ValueType.STR,
             EntityKind.PAYMENT_METHOD,
             "ISO country code of the card's issuing bank",
+        ),
+        EnrichmentField(
+            "card.scheme",
+            ValueType.STR,
+            EntityKind.PAYMENT_METHOD,
+            "card scheme from the BIN (visa, mastercard, amex, ...)",
         ),
         EnrichmentField(
             "card.prepaid", ValueType.BOOL, EntityKind.PAYMENT_METHOD, "the card is prepaid"

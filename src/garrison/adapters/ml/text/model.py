@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from garrison.adapters.ml.text.chars import CharNgrams
 from garrison.adapters.ml.text.encoders import DIMENSIONS, encoder
 from garrison.adapters.ml.text.heads import Floats, Heads, combine
+from garrison.adapters.ml.text.ngrams import KINDS as NGRAM_KINDS
+from garrison.adapters.ml.text.ngrams import Ngrams
 from garrison.adapters.ml.text.stacking import stacked_any
 from garrison.adapters.ml.text.thresholds import Threshold
 from garrison.domain.errors import InvalidInput
@@ -31,16 +32,17 @@ MANIFEST = "model.json"
 
 @dataclass(frozen=True)
 class Block:
-    """One representation (an encoder's embeddings, or character n-grams) and its heads."""
+    """One representation (an encoder's embeddings, or character or word n-grams) and its
+    heads."""
 
     name: str
     heads: Heads
     c: float
-    chars: CharNgrams | None = None
+    ngrams: Ngrams | None = None
 
     def features(self, texts: Sequence[str], dense: dict[str, Any]) -> Any:
-        if self.chars is not None:
-            return self.chars.transform(texts)
+        if self.ngrams is not None:
+            return self.ngrams.transform(texts)
         if self.name not in dense:
             dense[self.name] = encoder(self.name).encode(texts)
         return dense[self.name]
@@ -65,7 +67,7 @@ def _embed_concurrently(
     releases the GIL in onnxruntime / BLAS, so two encoders use both cores of a small machine."""
     from concurrent.futures import ThreadPoolExecutor
 
-    names = [b.name for b in blocks if b.chars is None and b.name not in known]
+    names = [b.name for b in blocks if b.ngrams is None and b.name not in known]
     if len(names) < 2 or not texts:
         return {}
     with ThreadPoolExecutor(len(names)) as pool:
@@ -124,9 +126,9 @@ class TextModel:
         for block in self.blocks:
             arrays[f"{block.name}.weights"] = block.heads.weights.astype(np.float32)
             arrays[f"{block.name}.bias"] = block.heads.bias
-            if block.chars is not None:
-                arrays[f"{block.name}.idf"] = block.chars.idf
-                terms = json.dumps(block.chars.terms, ensure_ascii=False)
+            if block.ngrams is not None:
+                arrays[f"{block.name}.idf"] = block.ngrams.idf
+                terms = json.dumps(block.ngrams.terms, ensure_ascii=False)
                 (directory / f"{block.name}.json").write_text(terms, "utf-8")
         if self.stack is not None:
             arrays[f"{STACK}.weights"] = self.stack.weights
@@ -186,18 +188,18 @@ def _block(directory: Path, name: str, arrays: Any) -> Block:
         np.asarray(arrays[f"{name}.weights"], dtype=np.float64),
         np.asarray(arrays[f"{name}.bias"], dtype=np.float64),
     )
-    chars = None
-    if f"{name}.idf" in arrays:
+    ngrams = None
+    if name in NGRAM_KINDS:
         terms = json.loads((directory / f"{name}.json").read_text("utf-8"))
-        chars = CharNgrams.restore(terms, np.asarray(arrays[f"{name}.idf"]))
+        ngrams = Ngrams.restore(name, terms, np.asarray(arrays[f"{name}.idf"]))
     elif name not in DIMENSIONS:
         raise ValueError(f"unknown block {name!r}")
-    return Block(name=name, heads=heads, c=0.0, chars=chars)
+    return Block(name=name, heads=heads, c=0.0, ngrams=ngrams)
 
 
 def _check_shapes(blocks: tuple[Block, ...], categories: int) -> None:
     for block in blocks:
         width = block.heads.weights.shape[1]
-        expected = len(block.chars.terms) if block.chars else DIMENSIONS[block.name]
+        expected = len(block.ngrams.terms) if block.ngrams else DIMENSIONS[block.name]
         if block.heads.weights.shape[0] != categories + 1 or width != expected:
             raise ValueError(f"block {block.name!r} does not match its categories or features")

@@ -12,17 +12,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from garrison.adapters.ml.text.chars import CharNgrams
 from garrison.adapters.ml.text.corpus import LabelledTexts
 from garrison.adapters.ml.text.encoders import ENCODERS, Matrix, encoder
 from garrison.adapters.ml.text.heads import Floats, combine, fit_heads, targets_of
 from garrison.adapters.ml.text.model import Block, TextModel
+from garrison.adapters.ml.text.ngrams import KINDS as NGRAM_KINDS
+from garrison.adapters.ml.text.ngrams import Ngrams
 from garrison.adapters.ml.text.stacking import fit_stack, stacked_any
 from garrison.adapters.ml.text.thresholds import Threshold, choose_threshold
 from garrison.domain.errors import InvalidInput
 
-CHARS = "chars"
-BLOCKS = (*ENCODERS, CHARS)
+BLOCKS = (*ENCODERS, *NGRAM_KINDS)
 DENSE_GRID = (0.3, 1.0, 3.0)
 SPARSE_GRID = (3.0, 10.0, 30.0)
 
@@ -45,12 +45,12 @@ class TrainingOptions:
             raise InvalidInput("target precision must be between 0 and 1", field="precision")
 
     def grid(self, block: str) -> tuple[float, ...]:
-        return self.grids.get(block) or (SPARSE_GRID if block == CHARS else DENSE_GRID)
+        return self.grids.get(block) or (SPARSE_GRID if block in NGRAM_KINDS else DENSE_GRID)
 
 
 def embed(texts: tuple[str, ...], blocks: tuple[str, ...]) -> dict[str, Matrix]:
     """The dense embeddings a set of blocks needs (computed once, reused by every fold)."""
-    return {name: encoder(name).encode(texts) for name in blocks if name != CHARS}
+    return {name: encoder(name).encode(texts) for name in blocks if name in ENCODERS}
 
 
 def train_text_model(
@@ -86,8 +86,8 @@ def _fit_block(
     targets: NDArray[np.int8],
     options: TrainingOptions,
 ) -> tuple[Block, Floats]:
-    chars = CharNgrams.fit(corpus.texts) if name == CHARS else None
-    features: Any = chars.transform(corpus.texts) if chars is not None else dense
+    ngrams = Ngrams.fit(name, corpus.texts) if name in NGRAM_KINDS else None
+    features: Any = ngrams.transform(corpus.texts) if ngrams is not None else dense
     k = len(corpus.categories)
     best: tuple[float, float, Floats] | None = None
     for c in options.grid(name):
@@ -97,7 +97,7 @@ def _fit_block(
             best = (score, c, oof)
     assert best is not None
     heads = fit_heads(features, targets, best[1], options.seed)
-    return Block(name=name, heads=heads, c=best[1], chars=chars), best[2]
+    return Block(name=name, heads=heads, c=best[1], ngrams=ngrams), best[2]
 
 
 def _out_of_fold(

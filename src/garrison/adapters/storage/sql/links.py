@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import ClauseElement
 
 from garrison.adapters.storage.sql.driver import Prepared
-from garrison.adapters.storage.sql.link_frame import read_link_table
+from garrison.adapters.storage.sql.link_frame import read_link_table, read_sqlite_link_table
 from garrison.adapters.storage.sql.tables import links, ring_members, rings
 from garrison.adapters.storage.sql.tx import Tx
 from garrison.domain.entities import EntityKind, EntityRef
@@ -120,6 +120,9 @@ class SqlLinks:
         return out
 
     def table(self) -> LinkTable:
+        path = self._tx.sqlite_file
+        if path is not None:
+            return read_sqlite_link_table(path)
         cursor = self._tx.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             return read_link_table(cursor)

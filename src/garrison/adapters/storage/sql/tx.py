@@ -45,6 +45,14 @@ class Tx:
         self.audit_locked = False
 
     @property
+    def sqlite_file(self) -> str | None:
+        """The database file of a SQLite engine; None in memory and on other databases."""
+        database = self._engine.url.database or ""
+        if self.dialect != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
+            return None
+        return database
+
+    @property
     def conn(self) -> Connection:
         if self._conn is None:
             raise RuntimeError("the unit of work is used outside its `with` block")

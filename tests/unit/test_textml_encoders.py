@@ -52,3 +52,24 @@ def _reference_minilm(text: str) -> np.ndarray:  # type: ignore[type-arg]
     feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": 0 * ids}
     pooled = session.run(None, feeds)[0][0].mean(axis=0)
     return pooled / np.linalg.norm(pooled)  # type: ignore[no-any-return]
+
+
+def test_a_batch_shared_between_threads_scores_as_each_text_alone() -> None:
+    """Large batches are embedded in shares on two threads: the rows come back in order."""
+    from garrison.adapters.ml.text.blocks import SHARE_MIN, Block
+    from garrison.adapters.ml.text.heads import Heads
+    from garrison.adapters.ml.text.model import TextModel
+
+    rng = np.random.default_rng(3)
+    blocks = tuple(
+        Block(name, Heads(rng.normal(size=(2, DIMENSIONS[name])), np.zeros(2)), 1.0)
+        for name in ("minilm", "use")
+    )
+    model = TextModel(("spam",), blocks, {}, "text", {})
+    texts = [
+        f"message number {i} about {'cheap pills' if i % 3 else 'the weather'}" for i in range(40)
+    ]
+    assert len(texts) > SHARE_MIN
+    together = model.score(texts)
+    alone = np.vstack([model.score([text]).per_category for text in texts])
+    assert np.allclose(together.per_category, alone, atol=1e-5)

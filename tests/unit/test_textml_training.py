@@ -103,3 +103,16 @@ def test_unknown_representation_is_refused() -> None:
     with pytest.raises(InvalidInput) as error:
         TrainingOptions("text", blocks=("bert",))
     assert error.value.field == "blocks"
+
+
+def test_word_ngrams_are_a_block_of_their_own(tmp_path: Path) -> None:
+    corpus = read_corpus(write_corpus(tmp_path / "d.jsonl"), "text", ["spam", "violence"])
+    options = TrainingOptions("text", blocks=("words", "chars"), target_precision=0.8)
+    model = train_text_model(corpus, options)
+    scores = model.score(["cheap pills buy now", "we planted tomatoes"])
+    assert scores.any[0] > scores.any[1]
+    model.save(tmp_path / "m")
+    assert (tmp_path / "m" / "words.json").is_file()
+    again = load_text_model(tmp_path / "m")
+    assert [b.name for b in again.blocks] == ["words", "chars"]
+    assert np.allclose(again.score(["win money"]).any, model.score(["win money"]).any)

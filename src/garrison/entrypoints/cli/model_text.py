@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from garrison.adapters.ml.text.cascade import SHARE
 from garrison.domain.errors import InvalidInput
 
 
@@ -25,8 +26,15 @@ def train_text(
         float, typer.Option(help="Target precision of each category's threshold.")
     ] = 0.9,
     blocks: Annotated[
-        str, typer.Option(help="Representations: minilm, use, chars (comma-separated).")
+        str, typer.Option(help="Representations: minilm, use, chars, words (comma-separated).")
     ] = "minilm,use,chars",
+    refine_share: Annotated[
+        float,
+        typer.Option(
+            help="Share of texts (top by the cheaper blocks' score, as in training) that the"
+            " expensive minilm block scores too; 1 scores every text with every block."
+        ),
+    ] = SHARE,
     seed: Annotated[int, typer.Option(help="Random seed (inner folds).")] = 0,
 ) -> None:
     """Train a multi-label text classifier (a missing label is unknown, not negative)."""
@@ -34,7 +42,11 @@ def train_text(
     from garrison.adapters.ml.text.training import TrainingOptions, train_text_model
 
     options = TrainingOptions(
-        text_field, blocks=_names(blocks), target_precision=precision, seed=seed
+        text_field,
+        blocks=_names(blocks),
+        target_precision=precision,
+        seed=seed,
+        refine_share=refine_share,
     )
     corpus = read_corpus(data, text_field, parse_categories(labels))
     model = train_text_model(corpus, options)
@@ -60,6 +72,7 @@ def evaluate_text(model_dir: Path, data: Path, cv: int | None) -> dict[str, Any]
             blocks=tuple(b.name for b in model.blocks),
             target_precision=float(training.get("target_precision", 0.9)),
             seed=int(training.get("seed", 0)),
+            refine_share=float(training.get("refine_share", 1.0)),
         )
         return {**base, "cv": cv, "metrics": evaluate(corpus, model_scorer(options), cv)}
     scores = model.score(corpus.texts)

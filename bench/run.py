@@ -27,6 +27,7 @@ from bench import (  # noqa: E402
     graph,
     http_ingest,
     ingest,
+    rings_truth,
     starter_quality,
     tabular_model,
     text_model,
@@ -75,6 +76,7 @@ BENCHMARKS: dict[str, Callable[..., list[Row]]] = {
     tabular_model.NAME: tabular_model.run,
     text_model.NAME: text_model.run,
     trends.NAME: trends.run,
+    rings_truth.NAME: rings_truth.run,
 }
 
 

@@ -54,6 +54,7 @@ POLICIES = {
     "stolen_cards": ("fraud.stolen_card", "fraud.chargebacks"),
     "key_resale": ("fraud.key_resale", "fraud.spend"),
     "content_burst": ("content.violating", "content.user_report"),
+    "card_sharing": ("fraud.stolen_card", "fraud.chargebacks"),
 }
 """The starter policies meant for each simulated abuse pattern."""
 CHECK_EVENTS = 4000

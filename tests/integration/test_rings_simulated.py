@@ -1,8 +1,8 @@
-"""Rings on simulated traffic: every injected trial farm is found, whole, and nothing else is."""
+"""Rings on simulated traffic: every injected ring (trial farms, card sharers, key resellers) is
+found, whole, and nothing else is."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from garrison.adapters.fakes import ManualClock, SequentialIds
@@ -13,7 +13,8 @@ from garrison.domain.events import Event
 from garrison.domain.ids import EventId
 from garrison.services.investigate import record_links
 from garrison.services.rings import RingService
-from garrison.simulator import DEFAULT_FILE_START, GroundTruth, Simulation
+from garrison.simulator import DEFAULT_FILE_START, Simulation
+from garrison.simulator.ring_truth import injected_rings, score_rings
 
 
 def _feed(store: MemoryStore, simulation: Simulation) -> None:
@@ -30,15 +31,7 @@ def _feed(store: MemoryStore, simulation: Simulation) -> None:
         uow.commit()
 
 
-def _farms(truth: GroundTruth) -> dict[str, set[str]]:
-    farms: dict[str, set[str]] = defaultdict(set)
-    for entry in truth.entries:
-        if entry.abuse == "trial_farming" and entry.entity.startswith("account:"):
-            farms[entry.scenario_id].add(entry.entity)
-    return farms
-
-
-def test_every_trial_farm_is_found_and_every_ring_is_a_farm() -> None:
+def test_every_injected_ring_is_found_whole_and_rings_hold_ring_members() -> None:
     simulation = Simulation(seed=11, rate=5, duration_s=3600, start=DEFAULT_FILE_START)
     store = MemoryStore()
     _feed(store, simulation)
@@ -46,19 +39,31 @@ def test_every_trial_farm_is_found_and_every_ring_is_a_farm() -> None:
         store.uow, ScipyGraphEngine(), ManualClock(DEFAULT_FILE_START), SequentialIds()
     )
     found = service.detect()
-    farms = _farms(simulation.truth)
     with store.uow() as uow:
         rings = uow.rings.list(min_size=2, limit=1000)
-    assert len(farms) >= 2
-    farm_of = {member: farm for farm, members in farms.items() for member in members}
-    for ring in rings:
-        homes = {farm_of.get(str(m)) for m in ring.members}
-        assert len(homes) == 1 and None not in homes, "a ring holds members of one farm only"
-    found_farms = {farm_of[str(r.members[0])] for r in rings}
-    assert found_farms == set(farms), "every farm is found"
-    in_rings = {str(m) for r in rings for m in r.members}
-    every_member = set(farm_of)
-    assert len(in_rings & every_member) / len(every_member) >= 0.9
-    assert found.flagged == len(rings), "every farm is risky enough to open a review"
+    score = score_rings(simulation.truth, [[str(m) for m in r.members] for r in rings])
+    by_pattern = {p.abuse: p for p in score.patterns}
+    assert set(by_pattern) == {"trial_farming", "card_sharing", "key_resale"}
+    for pattern in score.patterns:
+        assert pattern.injected >= 2, pattern
+        assert pattern.found == pattern.injected, pattern
+        assert pattern.account_recall is not None and pattern.account_recall >= 0.9, pattern
+    assert score.precision == 1.0, "every member of a detected ring belongs to an injected ring"
+    farms = {r.id for r in rings if len(r.members) >= 4}
+    assert found.flagged >= len(farms) > 0, "the large rings are risky enough to open a review"
     shared = {str(s.ref).partition(":")[0] for r in rings for s in r.infrastructure}
-    assert "device" in shared
+    assert {"device", "payment_method"} <= shared
+
+
+def test_a_ring_that_mixes_two_injected_rings_finds_neither() -> None:
+    simulation = Simulation(seed=11, rate=5, duration_s=3600, start=DEFAULT_FILE_START)
+    for _ in simulation.events():  # the ground truth is written as the traffic is
+        pass
+    injected = injected_rings(simulation.truth)
+    (_, first), (_, second) = list(injected.values())[:2]
+    merged = sorted(first | second)
+    score = score_rings(simulation.truth, [merged])
+    assert sum(p.found for p in score.patterns) <= 1
+    assert score.precision == 1.0 and score.members == len(merged)
+    strays = score_rings(simulation.truth, [[*sorted(first), "account:acct_nobody"]])
+    assert strays.precision == len(first) / (len(first) + 1)

@@ -6,7 +6,7 @@ from garrison.domain.entities import Tier
 from garrison.simulator import drafts, texts
 from garrison.simulator.drafts import Draft
 from garrison.simulator.scenarios import Scenario
-from garrison.simulator.world import Card, Ip, Org
+from garrison.simulator.world import Account, Card, Ip, Org
 
 
 def _gaps(scenario: Scenario) -> list[float]:
@@ -146,10 +146,12 @@ class StolenCards(Scenario):
 
 
 class KeyResale(Scenario):
-    """Key resale: one API key is shared or sold and used from many IPs and countries at volume.
+    """Key resale: a reseller's API keys are sold and used from many IPs and countries at volume.
 
-    The key's org looks like an ordinary paying customer; the marked entities are the key, its
-    account and its org (the buyers' IPs are not the reseller's).
+    The reseller runs one to three accounts (each its own org, signed up from the same device;
+    they look like ordinary paying customers) and sells their keys; the buyers use them from one
+    pool of IPs. The marked entities are the keys, their accounts and orgs, and the device, all
+    under one scenario id (the ring); the buyers' IPs are not the reseller's.
     """
 
     abuse = "key_resale"
@@ -158,32 +160,106 @@ class KeyResale(Scenario):
     def script(self, room: float) -> list[Draft]:
         rng, world = self.rng, self.world
         org = world.org(Tier.PAY_AS_YOU_GO)
-        key = org.keys[0]
+        orgs = [org]
+        for _ in range(rng.randint(0, 2)):
+            more = world.org(Tier.PAY_AS_YOU_GO, device=org.owner.device)
+            orgs.append(more)
         out: list[Draft] = []
         t = 0.0
+        for other in orgs[1:]:
+            out.append(drafts.login(t, org.owner, org.ips[0]))  # the reseller's own device
+            t += rng.uniform(600, 7200)
+            out.extend(drafts.onboarding(t, other, other.ips[0], _gaps(self)))
         if rng.random() < 0.5:
-            out.append(drafts.api_key_created(t, org, key))
+            out.append(drafts.api_key_created(t, org, org.keys[0]))
         for _ in range(rng.randint(2, 4)):
             t += rng.uniform(60, 600)
             out.append(
-                drafts.usage(t, org, key, org.ips[0], texts.MODELS[0], rng.randint(500, 4000))
+                drafts.usage(
+                    t, org, org.keys[0], org.ips[0], texts.MODELS[0], rng.randint(500, 4000)
+                )
             )
         buyers = [
             world.ip(world.country(), datacenter=rng.random() < 0.4)
             for _ in range(rng.randint(12, 30))
         ]
-        used: set[Ip] = set()
+        used: dict[str, set[Ip]] = {o.id: set() for o in orgs}
         for _ in range(rng.randint(30, 50)):
             t += rng.uniform(5, 90)
-            ip = rng.choice(buyers)
-            used.add(ip)
+            ip, sold = rng.choice(buyers), rng.choice(orgs)
+            used[sold.id].add(ip)
             model = rng.choice(texts.MODELS[1:3])
-            out.append(drafts.usage(t, org, key, ip, model, rng.randint(20_000, 120_000)))
-        countries = len({ip.country for ip in used})
-        why = f"one key used from {len(used)} IPs in {countries} countries at high volume"
-        self.mark("api_key", key.id, why)
-        self.mark("account", key.account.id, f"owner of a resold key: {why}")
-        self.mark("org", org.id, f"org of a resold key: {why}")
+            out.append(drafts.usage(t, sold, sold.keys[0], ip, model, rng.randint(20_000, 120_000)))
+        for sold in orgs:
+            ips = used[sold.id]
+            countries = len({ip.country for ip in ips})
+            why = f"one key used from {len(ips)} IPs in {countries} countries at high volume"
+            self.mark("api_key", sold.keys[0].id, why)
+            self.mark("account", sold.owner.id, f"owner of a resold key ({len(orgs)} in the ring)")
+            self.mark("org", sold.id, f"org of a resold key: {why}")
+        if len(orgs) > 1:
+            self.mark("device", org.owner.device, f"device of a reseller of {len(orgs)} accounts")
+        return out
+
+
+class CardSharing(Scenario):
+    """Card sharing: a crew of accounts pays with the same stolen cards.
+
+    Three to seven accounts, each its own org in its own country, with its own device and IP,
+    pay with a shared foreign card (some with a second one too), use what they bought, and the
+    charges are disputed.
+    The accounts, their orgs and the cards are marked under one scenario id (the ring).
+    """
+
+    abuse = "card_sharing"
+    typical_events = 40
+
+    def script(self, room: float) -> list[Draft]:
+        rng, world = self.rng, self.world
+        issuer = world.country()
+        cards = [world.card(issuer) for _ in range(rng.randint(1, 2))]
+        size = rng.randint(3, 7)
+        out: list[Draft] = []
+        charges: list[tuple[float, Account, Org, Card, float]] = []
+        t = 0.0
+        for _ in range(size):
+            country = world.other_country(issuer)
+            ip = world.ip(country, datacenter=rng.random() < 0.3)
+            org = world.org(Tier.FREE, country=country)
+            org.tier = Tier.PAY_AS_YOU_GO
+            onboarding = drafts.onboarding(t, org, ip, _gaps(self))
+            out.extend(onboarding)
+            paid = onboarding[-1].t
+            # Every member pays with the first card; some with the second as well.
+            for card in cards[: 1 + (rng.random() < 0.5)]:
+                paid += rng.uniform(60, 900)
+                amount = rng.uniform(40, 300)
+                out.append(drafts.payment(paid, org.owner, org, card, ip, amount))
+                charges.append((paid, org.owner, org, card, amount))
+            usage = drafts.usage(
+                paid + rng.uniform(60, 600),
+                org,
+                org.keys[0],
+                ip,
+                rng.choice(texts.MODELS[1:3]),
+                rng.randint(20_000, 90_000),
+            )
+            out.append(usage)
+            why = f"one of {size} accounts paying with the same {len(cards)} foreign card(s)"
+            self.mark("account", org.owner.id, why)
+            self.mark("org", org.id, why)
+            t += rng.uniform(300, 3600)
+        # Disputes come 6 hours to 4 days later, or within what is left of a shorter run.
+        left = max(room - t, 0.3 * t)
+        for paid_at, owner, org, card, amount in charges:
+            if left >= 4 * 86400:
+                disputed = paid_at + rng.uniform(6 * 3600, 4 * 86400)
+            else:
+                disputed = t + rng.uniform(0.1, 1.0) * left
+            reason = rng.choice(texts.CHARGEBACK_REASONS)
+            out.append(drafts.chargeback(disputed, owner, org, card, amount, reason))
+        for card in cards:
+            self.mark("payment_method", card.id, f"card from {issuer} shared by {size} accounts")
         return out
 
 
@@ -234,7 +310,8 @@ class ContentBurst(Scenario):
 
 
 SCENARIOS: dict[str, type[Scenario]] = {
-    cls.abuse: cls for cls in (CardTesting, TrialFarming, StolenCards, KeyResale, ContentBurst)
+    cls.abuse: cls
+    for cls in (CardTesting, TrialFarming, StolenCards, KeyResale, ContentBurst, CardSharing)
 }
 """Every abuse pattern the simulator can inject, by name."""
 
@@ -244,5 +321,7 @@ SHARE: dict[str, float] = {
     "stolen_cards": 0.15,
     "key_resale": 0.2,
     "content_burst": 0.15,
+    "card_sharing": 0.1,
 }
-"""How the abuse budget (a share of all events) is split between patterns."""
+"""How the abuse budget (a share of all events) is split between patterns (card sharing came
+later and is on top: the others keep their share of the budget)."""

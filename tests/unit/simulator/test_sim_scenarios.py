@@ -120,7 +120,14 @@ def test_resold_keys_are_used_from_many_ips_and_countries(run: Run) -> None:
     grouped = _by_scenario(sim, events)
     for scenario_id in _instances(sim, "key_resale"):
         usage = [e for e in grouped[scenario_id] if e["type"] == "api.usage"]
-        assert len({e["entities"]["api_key"] for e in usage}) == 1
+        keys = {e["entities"]["api_key"] for e in usage}
+        assert 1 <= len(keys) <= 3
+        assert all(f"api_key:{key}" in sim.truth for key in keys)
+        signups = [e for e in grouped[scenario_id] if e["type"] == "account.signup"]
+        assert len(signups) == len(keys) - 1  # the reseller's later accounts
+        logins = [e for e in grouped[scenario_id] if e["type"] == "account.login"]
+        devices = {e["entities"]["device"] for e in signups + logins}
+        assert len(devices) == (1 if signups else 0), "one reseller, one device"
         assert len({e["entities"]["ip"] for e in usage}) >= 8
         assert len({e["attributes"]["ip_country"] for e in usage}) >= 4
         assert sum(e["attributes"]["tokens"] for e in usage) > 500_000
@@ -163,14 +170,15 @@ def test_chargebacks_come_hours_to_days_later_when_the_run_allows() -> None:
     sim = Simulation(4, 0.02, 20 * 86400.0, DEFAULT_FILE_START)  # room for 4-day disputes
     events = list(sim.events())
     paid = {
-        e["entities"]["payment_method"]: datetime.fromisoformat(e["occurred_at"])
+        (e["entities"]["account"], e["entities"]["payment_method"]): datetime.fromisoformat(
+            e["occurred_at"]
+        )
         for e in events
         if e["type"] == "payment.attempt" and e["attributes"]["result"] == "approved"
     }
     backs = [e for e in events if e["type"] == "payment.chargeback"]
     assert backs
     for back in backs:
-        delay = (
-            datetime.fromisoformat(back["occurred_at"]) - paid[back["entities"]["payment_method"]]
-        )
+        key = (back["entities"]["account"], back["entities"]["payment_method"])
+        delay = datetime.fromisoformat(back["occurred_at"]) - paid[key]
         assert timedelta(hours=6) <= delay <= timedelta(days=4)

@@ -14,6 +14,14 @@ def _gaps(scenario: Scenario) -> list[float]:
     return [rng.uniform(2, 20), rng.uniform(5, 60), rng.uniform(3, 30)]
 
 
+def _disputed_at(scenario: Scenario, paid_at: float, end: float, left: float) -> float:
+    """When a charge is disputed: 6 hours to 4 days after it was paid, or, when less than 4 days
+    are `left` after the script's `end`, somewhere within them."""
+    if left >= 4 * 86400:
+        return paid_at + scenario.rng.uniform(6 * 3600, 4 * 86400)
+    return end + scenario.rng.uniform(0.1, 1.0) * left
+
+
 class CardTesting(Scenario):
     """Card testing: one new account tries many card numbers with small charges within minutes.
 
@@ -129,13 +137,9 @@ class StolenCards(Scenario):
             t += rng.uniform(120, 3600)
             model = rng.choice(texts.MODELS[1:3])
             out.append(drafts.usage(t, org, org.keys[0], ip, model, rng.randint(40_000, 200_000)))
-        # Disputes come 6 hours to 4 days later, or within what is left of a shorter run.
         left = max(room - t, 0.3 * t)
         for paid_at, card, amount in charges:
-            if left >= 4 * 86400:
-                disputed = paid_at + rng.uniform(6 * 3600, 4 * 86400)
-            else:
-                disputed = t + rng.uniform(0.1, 1.0) * left
+            disputed = _disputed_at(self, paid_at, t, left)
             reason = rng.choice(texts.CHARGEBACK_REASONS)
             out.append(drafts.chargeback(disputed, owner, org, card, amount, reason))
         why = f"{len(charges)} approved charges on {len(cards)} foreign cards, all charged back"
@@ -249,13 +253,9 @@ class CardSharing(Scenario):
             self.mark("account", org.owner.id, why)
             self.mark("org", org.id, why)
             t += rng.uniform(300, 3600)
-        # Disputes come 6 hours to 4 days later, or within what is left of a shorter run.
         left = max(room - t, 0.3 * t)
         for paid_at, owner, org, card, amount in charges:
-            if left >= 4 * 86400:
-                disputed = paid_at + rng.uniform(6 * 3600, 4 * 86400)
-            else:
-                disputed = t + rng.uniform(0.1, 1.0) * left
+            disputed = _disputed_at(self, paid_at, t, left)
             reason = rng.choice(texts.CHARGEBACK_REASONS)
             out.append(drafts.chargeback(disputed, owner, org, card, amount, reason))
         for card in cards:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +46,18 @@ def fit_heads(features: Any, targets: NDArray[np.int8], c: float, seed: int = 0)
 
 
 def _fit_all(features: Any, targets: NDArray[np.int8], c: float, seed: int) -> Heads:
-    width = features.shape[1]
+    return per_target(
+        targets, features.shape[1], lambda j, known, y: _fit_one(features[known], y, c, seed)
+    )
+
+
+def per_target(
+    targets: NDArray[np.int8],
+    width: int,
+    fit: Callable[[int, NDArray[np.bool_], NDArray[np.int8]], tuple[Floats, float]],
+) -> Heads:
+    """One head per target column: `fit(column, known rows, their labels)` gives its weights and
+    bias; a column with one class among its known rows gets no weights and the prior's logit."""
     weights = np.zeros((targets.shape[1], width))
     bias = np.zeros(targets.shape[1])
     for j in range(targets.shape[1]):
@@ -54,7 +66,7 @@ def _fit_all(features: Any, targets: NDArray[np.int8], c: float, seed: int) -> H
         if len(np.unique(y)) < 2:
             bias[j] = _prior_logit(y)
             continue
-        weights[j], bias[j] = _fit_one(features[known], y, c, seed)
+        weights[j], bias[j] = fit(j, known, y)
     return Heads(weights, bias)
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from garrison.adapters.ml.text.corpus import UNKNOWN
-from garrison.adapters.ml.text.heads import Floats, Heads, _prior_logit
+from garrison.adapters.ml.text.heads import Floats, Heads, per_target
 
 META_C = 1.0
 
@@ -23,18 +22,12 @@ def fit_stack(held_out: list[Floats], targets: np.ndarray, seed: int = 0) -> Hea
     """Meta weights (targets x blocks) fitted on out-of-fold block probabilities."""
     from sklearn.linear_model import LogisticRegression
 
-    weights = np.zeros((targets.shape[1], len(held_out)))
-    bias = np.zeros(targets.shape[1])
-    for j in range(targets.shape[1]):
-        known = targets[:, j] != UNKNOWN
-        y = targets[known, j]
-        if len(np.unique(y)) < 2:
-            bias[j] = _prior_logit(y)
-            continue
+    def fit(j: int, known: np.ndarray, y: np.ndarray) -> tuple[Floats, float]:
         model = LogisticRegression(C=META_C, max_iter=1000, random_state=seed)
         model.fit(_logits(held_out, j)[known], y)
-        weights[j], bias[j] = model.coef_[0], float(model.intercept_[0])
-    return Heads(weights, bias)
+        return np.asarray(model.coef_[0], dtype=np.float64), float(model.intercept_[0])
+
+    return per_target(targets, len(held_out), fit)
 
 
 def stacked_any(probabilities: list[Floats], meta: Heads, categories: int) -> Floats:

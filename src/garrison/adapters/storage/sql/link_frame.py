@@ -49,21 +49,14 @@ def read_sqlite_link_table(path: str) -> LinkTable:
     import adbc_driver_manager
     import adbc_driver_sqlite
 
-    database = adbc_driver_sqlite.connect(f"file:{quote(path)}?mode=ro")
-    try:
-        connection = adbc_driver_manager.AdbcConnection(database)
-        try:
-            statement = adbc_driver_manager.AdbcStatement(connection)
-            try:
-                statement.set_sql_query(SELECT)
-                stream, _ = statement.execute_query()
-                frame = pl.DataFrame(stream)
-            finally:
-                statement.close()
-        finally:
-            connection.close()
-    finally:
-        database.close()
+    with (
+        adbc_driver_sqlite.connect(f"file:{quote(path)}?mode=ro") as database,
+        adbc_driver_manager.AdbcConnection(database) as connection,
+        adbc_driver_manager.AdbcStatement(connection) as statement,
+    ):
+        statement.set_sql_query(SELECT)
+        stream, _ = statement.execute_query()
+        frame = pl.DataFrame(stream)
     if frame.height == 0:
         return LinkTable()
     return link_table(frame.rename(dict(zip(frame.columns, _SCHEMA, strict=True))))
